@@ -1,0 +1,47 @@
+-- Rollback of migration 0024 (the design's rollback script, plus the objects
+-- its fixes added). `sync-worker migrate down` runs it in a transaction.
+
+-- 1. Drop RLS policies
+DROP POLICY IF EXISTS sync_activity_log_delete ON sync_activity_log;
+DROP POLICY IF EXISTS sync_activity_log_update ON sync_activity_log;
+DROP POLICY IF EXISTS sync_activity_log_insert ON sync_activity_log;
+DROP POLICY IF EXISTS sync_activity_log_select ON sync_activity_log;
+DROP POLICY IF EXISTS sync_progress_delete ON sync_progress;
+DROP POLICY IF EXISTS sync_progress_update ON sync_progress;
+DROP POLICY IF EXISTS sync_progress_insert ON sync_progress;
+DROP POLICY IF EXISTS sync_progress_select ON sync_progress;
+DROP POLICY IF EXISTS preview_cache_delete ON sync_preview_cache;
+DROP POLICY IF EXISTS preview_cache_update ON sync_preview_cache;
+DROP POLICY IF EXISTS preview_cache_insert ON sync_preview_cache;
+DROP POLICY IF EXISTS preview_cache_select ON sync_preview_cache;
+
+-- 2. Disable RLS
+ALTER TABLE sync_activity_log DISABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_progress DISABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_preview_cache DISABLE ROW LEVEL SECURITY;
+
+-- 3. Drop triggers and functions
+DROP TRIGGER IF EXISTS sync_progress_log_completion ON sync_progress;
+DROP TRIGGER IF EXISTS sync_progress_update_timestamp ON sync_progress;
+DROP TRIGGER IF EXISTS sync_progress_validate_totals ON sync_progress;
+DROP TRIGGER IF EXISTS sync_progress_update_elapsed ON sync_progress;
+DROP TRIGGER IF EXISTS sync_preview_cache_reject_expired ON sync_preview_cache;
+DROP FUNCTION IF EXISTS auto_log_sync_activity_on_progress_change();
+DROP FUNCTION IF EXISTS update_sync_progress_timestamp();
+DROP FUNCTION IF EXISTS validate_sync_progress_totals();
+DROP FUNCTION IF EXISTS update_sync_progress_elapsed();
+DROP FUNCTION IF EXISTS reject_expired_preview_cache();
+DROP FUNCTION IF EXISTS auto_cleanup_preview_cache();
+DROP FUNCTION IF EXISTS drop_old_sync_activity_log_partitions(integer);
+DROP FUNCTION IF EXISTS ensure_sync_activity_log_partitions(integer);
+
+-- 4. Drop tables (CASCADE drops the partitions)
+DROP TABLE IF EXISTS sync_activity_log CASCADE;
+DROP TABLE IF EXISTS sync_progress CASCADE;
+DROP TABLE IF EXISTS sync_preview_cache CASCADE;
+
+-- 5. Drop enums
+DROP TYPE IF EXISTS sync_status_type;
+DROP TYPE IF EXISTS sync_entity_type;
+DROP TYPE IF EXISTS sync_action;
+DROP TYPE IF EXISTS sync_type;

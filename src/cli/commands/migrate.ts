@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { defaultMigrationsDir } from '../../db/migrate/migration-files.js';
+import { migrateDown, migrateUp } from '../../db/migrate/migrator.js';
+import { printResult } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+export function registerMigrate(program: Command): void {
+  const migrate = program
+    .command('migrate')
+    .description('apply pending database migrations (prisma/migrations), each in its own transaction')
+    .enablePositionalOptions()
+    .option('--json', 'print one JSON object')
+    .option('--dir <path>', 'migrations folder', defaultMigrationsDir)
+    .action(
+      runCommand(async (opts: { json?: boolean; dir: string }) => {
+        const config = loadConfig();
+        const result = await migrateUp({ databaseUrl: config.DATABASE_URL, migrationsDir: opts.dir });
+        printResult(
+          opts.json,
+          result,
+          result.applied.length
+            ? `applied ${result.applied.length} migration(s):\n${result.applied.map((n) => `  ${n}`).join('\n')}`
+            : `database is up to date (${result.alreadyApplied} migration(s) applied)`,
+        );
+      }),
+    );
+
+  migrate
+    .command('down')
+    .description('roll back migrations newest first with their down.sql (default: the newest one)')
+    .option('--to <name>', 'keep this migration applied and roll back every newer one')
+    .option('--all', 'roll back every applied migration')
+    .option('--json', 'print one JSON object')
+    .option('--dir <path>', 'migrations folder', defaultMigrationsDir)
+    .action(
+      runCommand(async (opts: { json?: boolean; dir: string; to?: string; all?: boolean }) => {
+        const config = loadConfig();
+        const result = await migrateDown({
+          databaseUrl: config.DATABASE_URL,
+          migrationsDir: opts.dir,
+          ...(opts.to !== undefined ? { to: opts.to } : {}),
+          ...(opts.all ? { all: true } : {}),
+        });
+        printResult(
+          opts.json,
+          result,
+          result.rolledBack.length
+            ? `rolled back ${result.rolledBack.length} migration(s):\n${result.rolledBack.map((n) => `  ${n}`).join('\n')}`
+            : 'nothing to roll back',
+        );
+      }),
+    );
+}

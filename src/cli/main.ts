@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
+import { ExitCode } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('sync-worker')
+    .description('Keeps a multi-tenant Postgres database in sync with WooCommerce, Odoo and Shopify stores')
+    .showHelpAfterError()
+    .enablePositionalOptions()
+    .exitOverride();
+  registerMigrate(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; unknown flags and missing values are usage errors.
+      process.exitCode = err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The environment, parsed once with a schema. Every variable is documented
+ * here with its default; `.env.example` and the README list the same.
+ */
+
+const duration = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+(ms|s|m|h)?$/, `${name} must be a duration like 1800, 90s, 30m or 1h`)
+    .transform((v) => {
+      const m = /^(\d+)(ms|s|m|h)?$/.exec(v)!;
+      const n = Number(m[1]);
+      const unit = m[2] ?? 's';
+      return unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+    });
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL');
+
+export const envSchema = z.object({
+  /** Postgres connection string. Required. */
+  DATABASE_URL: postgresUrl,
+  /** Redis connection string. @defaultValue redis://127.0.0.1:6379 */
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key; hash-tagged so Redis Cluster keeps a queue on one slot. @defaultValue {sync-worker} */
+  QUEUE_PREFIX: z.string().min(1).default('{sync-worker}'),
+  /** 32-byte key (64 hex chars or base64) encrypting connection credentials. Required by commands that read or write connections. */
+  SYNC_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes: 64 hex characters or base64 (openssl rand -hex 32)',
+    )
+    .optional(),
+  /** HS256 secret verifying API bearer tokens (at least 32 characters). Required by the API. */
+  SYNC_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** HTTP port of the API and Bull Board. @defaultValue 3000 */
+  PORT: intIn(1, 65535).default(3000),
+  /** Interface the API binds. @defaultValue 0.0.0.0 */
+  HOST: z.string().default('0.0.0.0'),
+  /** Basic-auth user for Bull Board at /admin/queues; Bull Board is off when unset. */
+  BULL_BOARD_USER: z.string().min(1).optional(),
+  /** Basic-auth password for Bull Board. */
+  BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Concurrent sync jobs per worker process, per queue. @defaultValue 2 */
+  SYNC_CONCURRENCY_WOOCOMMERCE: intIn(1, 100).default(2),
+  SYNC_CONCURRENCY_ODOO: intIn(1, 100).default(2),
+  SYNC_CONCURRENCY_SHOPIFY: intIn(1, 100).default(2),
+  /** Concurrent maintenance jobs. @defaultValue 1 */
+  SYNC_CONCURRENCY_MAINTENANCE: intIn(1, 10).default(1),
+  /** Records per batch (one page, one transaction). @defaultValue 100 */
+  SYNC_BATCH_SIZE: intIn(1, 1000).default(100),
+  /** Pages fetched ahead concurrently per sync (p-limit). @defaultValue 4 */
+  SYNC_PAGE_CONCURRENCY: intIn(1, 16).default(4),
+  /** Attempts per sync job before it fails for good. @defaultValue 8 */
+  SYNC_MAX_ATTEMPTS: intIn(1, 100).default(8),
+  /** First retry delay; doubles each attempt, with jitter. @defaultValue 2s */
+  SYNC_BACKOFF_BASE: duration('SYNC_BACKOFF_BASE').default(2000),
+  /** Share of the mirror a full sync may mark deleted (0..1, or "50%"). @defaultValue 0.5 */
+  SYNC_DELETE_GUARD: z
+    .string()
+    .regex(/^(\d+(\.\d+)?%?)$/, 'must be a fraction like 0.5 or a percentage like 50%')
+    .transform((v) => (v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : Number(v)))
+    .pipe(z.number().min(0).max(1))
+    .default(0.5),
+  /** A sync with no progress update for this long is marked `timeout`. @defaultValue 30m */
+  SYNC_STALL_TIMEOUT: duration('SYNC_STALL_TIMEOUT').default(1_800_000),
+  /** Timeout of one HTTP request to a source. @defaultValue 30s */
+  SYNC_HTTP_TIMEOUT: duration('SYNC_HTTP_TIMEOUT').default(30_000),
+  /** Months of sync_activity_log partitions kept. @defaultValue 12 */
+  SYNC_LOG_RETENTION_MONTHS: intIn(1, 120).default(12),
+  /** Monthly partitions created ahead of the current month. @defaultValue 3 */
+  SYNC_PARTITION_MONTHS_AHEAD: intIn(0, 24).default(3),
+  /** Seconds a worker waits for the running batch on SIGTERM before it exits. @defaultValue 30s */
+  SYNC_SHUTDOWN_TIMEOUT: duration('SYNC_SHUTDOWN_TIMEOUT').default(30_000),
+  /** pino level. @defaultValue info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Parse the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.');
+        return i.code === 'invalid_type' && cleaned[name] === undefined
+          ? `${name}: is required`
+          : `${name}: ${i.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** Narrow an optional variable to required for the command that needs it. */
+export function requireConfig<K extends keyof Config>(
+  config: Config,
+  key: K,
+  why: string,
+): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) {
+    throw new ConfigError([`${String(key)}: is required ${why}`]);
+  }
+  return value as NonNullable<Config[K]>;
+}
