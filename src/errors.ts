@@ -95,11 +95,7 @@ export class NotFoundError extends SyncWorkerError {}
 
 /** A failure talking to a source store (WooCommerce, Odoo, Shopify, …). */
 export class SourceError extends SyncWorkerError {
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: SyncWorkerErrorOptions & { status?: number } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: SyncWorkerErrorOptions & { status?: number } = {}) {
     super(code, message, {
       ...options,
       details: { ...options.details, ...(options.status ? { status: options.status } : {}) },
@@ -109,7 +105,10 @@ export class SourceError extends SyncWorkerError {
 
 /** The sync was cancelled (or paused) by a user; not a failure. */
 export class SyncCancelledError extends SyncWorkerError {
-  constructor(syncId: string, readonly status: 'cancelled' | 'paused' | 'timeout' | 'failed') {
+  constructor(
+    syncId: string,
+    readonly status: 'cancelled' | 'paused' | 'timeout' | 'failed',
+  ) {
     super(ErrorCodes.SYNC_CANCELLED, `sync ${syncId} is ${status}; stopping at the batch boundary`);
   }
 }

@@ -19,9 +19,7 @@ export function printResult(json: boolean | undefined, value: unknown, human: st
 /** Prints an error (as `{"error":{code,message}}` with --json) and returns the exit code. */
 export function reportError(err: unknown, json: boolean | undefined): number {
   const usage = err instanceof ValidationError || err instanceof ConfigError;
-  const body = isSyncWorkerError(err)
-    ? err.toJSON()
-    : { code: 'INTERNAL', message: errorMessage(err) };
+  const body = isSyncWorkerError(err) ? err.toJSON() : { code: 'INTERNAL', message: errorMessage(err) };
   if (json) process.stdout.write(`${JSON.stringify({ error: body })}\n`);
   else process.stderr.write(`sync-worker: ${body.message}\n`);
   return usage ? ExitCode.USAGE : ExitCode.FAILED;

@@ -32,10 +32,7 @@ interface AppliedRow {
   checksum: string;
 }
 
-async function withLockedClient<T>(
-  databaseUrl: string,
-  fn: (client: pg.Client) => Promise<T>,
-): Promise<T> {
+async function withLockedClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'sync-worker migrate' });
   await client.connect();
   try {
@@ -156,7 +153,10 @@ export async function migrateDown(options: MigrateDownOptions): Promise<MigrateD
   return withLockedClient(options.databaseUrl, async (client) => {
     const applied = await appliedMigrations(client);
     checkChecksums(files, applied);
-    const names = applied.map((r) => r.migration_name).sort().reverse();
+    const names = applied
+      .map((r) => r.migration_name)
+      .sort()
+      .reverse();
     let targets: string[];
     if (options.all) targets = names;
     else if (options.to !== undefined) {
