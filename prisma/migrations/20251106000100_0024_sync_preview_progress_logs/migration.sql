@@ -337,8 +337,10 @@ BEGIN
             -- Completion happens once: its time and outcome are final.
             NEW.completed_at := OLD.completed_at;
             NEW.status := OLD.status;
-        ELSIF NEW.status IN ('pending', 'in_progress')
+        ELSIF NEW.status = 'in_progress'
               AND NEW.processed_count + NEW.failed_count = NEW.total_items THEN
+            -- Only a running sync completes: a pending one (0 of 0 until its
+            -- job counts the source) or a cancelled/failed/paused/timed-out one never does.
             NEW.completed_at := now();
             NEW.status := CASE WHEN NEW.failed_count = 0 THEN 'completed' ELSE 'completed_with_errors' END;
             NEW.eta_seconds := 0;
