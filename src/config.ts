@@ -80,6 +80,8 @@ export const envSchema = z.object({
   SYNC_PARTITION_MONTHS_AHEAD: intIn(0, 24).default(3),
   /** Seconds a worker waits for the running batch on SIGTERM before it exits. @defaultValue 30s */
   SYNC_SHUTDOWN_TIMEOUT: duration('SYNC_SHUTDOWN_TIMEOUT').default(30_000),
+  /** BullMQ job lock; a crashed worker's job is recovered after about this long. @defaultValue 30s */
+  SYNC_JOB_LOCK_DURATION: duration('SYNC_JOB_LOCK_DURATION').default(30_000),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ErrorCodes, NotFoundError } from '../errors.js';
+import { entityTypes, parseWith, type SyncJobData } from '../jobs/sync-job-data.js';
+import type { Runtime } from '../runtime.js';
+import { createPendingSync } from '../sync/sync-lifecycle.js';
+import type { SyncStatusType } from '../generated/prisma/enums.js';
+import { JobNames, syncQueueFor } from './queue-names.js';
+import { syncJobOptions } from './sync-job-options.js';
+
+export const enqueueSyncInputSchema = z
+  .object({
+    connectionId: z.uuid(),
+    entityType: z.enum(entityTypes),
+    mode: z.enum(['full', 'incremental']).default('full'),
+    trigger: z.enum(['manual', 'scheduled']).default('manual'),
+    initiatedBy: z.uuid().nullable().default(null),
+    /** When given (the API), the connection must belong to this org. */
+    orgId: z.uuid().optional(),
+  })
+  .strict();
+
+export type EnqueueSyncInput = z.input<typeof enqueueSyncInputSchema>;
+
+export interface EnqueuedSync {
+  syncId: string;
+  status: SyncStatusType;
+  /** False when a live sync of the same (connection, entity) was returned instead. */
+  created: boolean;
+}
+
+/**
+ * THE producer: the CLI, the HTTP API and the schedulers all enqueue syncs
+ * through here. It registers the sync as `pending` in Postgres (or finds the
+ * live one for the same connection and entity) and adds its job, with the
+ * sync id as BullMQ job id, so a repeated call never makes a second job.
+ */
+export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Promise<EnqueuedSync> {
+  const input = parseWith(enqueueSyncInputSchema, raw, 'sync request');
+  const connection = await runtime.prisma.integrationConnection.findUnique({
+    where: { id: input.connectionId },
+    select: { id: true, orgId: true, type: true },
+  });
+  if (!connection || (input.orgId && connection.orgId !== input.orgId)) {
+    throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${input.connectionId} not found`);
+  }
+  const pending = await createPendingSync(runtime.prisma, {
+    orgId: connection.orgId,
+    connectionId: connection.id,
+    sourceType: connection.type,
+    entityType: input.entityType,
+    initiatedBy: input.initiatedBy,
+    metadata: { requestedMode: input.mode, trigger: input.trigger },
+  });
+  const data: SyncJobData = {
+    syncId: pending.syncId,
+    orgId: connection.orgId,
+    connectionId: connection.id,
+    entityType: input.entityType,
+    mode: input.mode,
+    trigger: input.trigger,
+    initiatedBy: input.initiatedBy,
+  };
+  // For an existing live sync this is a no-op while its job exists, and
+  // re-creates the job if Redis lost it (the job resumes from its checkpoint).
+  const queue = runtime.queue(syncQueueFor(connection.type));
+  await queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId });
+  runtime.logger.info(
+    { syncId: pending.syncId, connectionId: connection.id, entityType: input.entityType, created: pending.created },
+    pending.created ? 'sync enqueued' : 'sync already running; returning it',
+  );
+  return pending;
+}

@@ -1,0 +1,55 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createPrisma, type PrismaClient } from './db/prisma.js';
+import { createLogger, type Logger } from './logger.js';
+import { createRedis } from './queues/redis-connection.js';
+
+/**
+ * The long-lived parts a process shares: configuration, logger, Prisma,
+ * Redis and the queues. Built once per process by the CLI (or a test).
+ */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  /** Shared connection for queues and the rate gates. */
+  redis: Redis;
+  queue(name: string): Queue;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  prisma?: PrismaClient;
+  /** Connections in the Prisma pool. @defaultValue 10 */
+  poolSize?: number;
+}
+
+export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const prisma = options.prisma ?? createPrisma(config.DATABASE_URL, { poolSize: options.poolSize ?? 10 });
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  const queues = new Map<string, Queue>();
+  return {
+    config,
+    logger,
+    prisma,
+    redis,
+    queue(name) {
+      let q = queues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
+        q.on('error', (err) => logger.warn({ err, queue: name }, 'queue error'));
+        queues.set(name, q);
+      }
+      return q;
+    },
+    async close() {
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      await prisma.$disconnect();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { Worker, type WorkerOptions } from 'bullmq';
+import type { SyncType } from '../adapters/types.js';
+import type { CredentialsKey } from '../connections/credentials-cipher.js';
+import { isSyncWorkerError } from '../errors.js';
+import { QueueNames, syncQueueFor } from '../queues/queue-names.js';
+import { upsertMaintenanceSchedulers } from '../queues/schedulers.js';
+import { SYNC_BACKOFF, retryDelayMs } from '../queues/sync-job-options.js';
+import type { Runtime } from '../runtime.js';
+import { createMaintenanceProcessor } from './maintenance-processor.js';
+import { createSyncProcessor } from './sync-processor.js';
+
+export interface WorkerSet {
+  workers: Worker[];
+  /**
+   * Graceful stop: running syncs finish their batch and checkpoint, then the
+   * workers close; past `SYNC_SHUTDOWN_TIMEOUT` they are closed by force (the
+   * jobs are recovered by BullMQ's stalled-job check).
+   */
+  close(): Promise<void>;
+}
+
+export interface StartWorkersOptions {
+  encryptionKey: CredentialsKey;
+  /** Source queues to consume. @defaultValue woocommerce, odoo, shopify */
+  sources?: SyncType[];
+  /** Also consume `sync-maintenance` and upsert its schedulers. @defaultValue true */
+  maintenance?: boolean;
+}
+
+const concurrencyOf = (runtime: Runtime, type: SyncType): number =>
+  ({
+    woocommerce: runtime.config.SYNC_CONCURRENCY_WOOCOMMERCE,
+    odoo: runtime.config.SYNC_CONCURRENCY_ODOO,
+    shopify: runtime.config.SYNC_CONCURRENCY_SHOPIFY,
+    custom: 1,
+  })[type];
+
+export async function startWorkers(runtime: Runtime, options: StartWorkersOptions): Promise<WorkerSet> {
+  const { config, logger } = runtime;
+  const shutdown = new AbortController();
+  const common: WorkerOptions = {
+    connection: runtime.redis,
+    prefix: config.QUEUE_PREFIX,
+    lockDuration: config.SYNC_JOB_LOCK_DURATION,
+    stalledInterval: config.SYNC_JOB_LOCK_DURATION,
+    maxStalledCount: 3,
+    settings: {
+      backoffStrategy: (attemptsMade, type, err) =>
+        type === SYNC_BACKOFF
+          ? retryDelayMs(
+              attemptsMade,
+              config.SYNC_BACKOFF_BASE,
+              isSyncWorkerError(err) ? err.retryAfterMs : undefined,
+            )
+          : retryDelayMs(attemptsMade, config.SYNC_BACKOFF_BASE),
+    },
+  };
+  const workers: Worker[] = [];
+  const processor = createSyncProcessor({ runtime, encryptionKey: options.encryptionKey, shutdown: shutdown.signal });
+  for (const type of options.sources ?? (['woocommerce', 'odoo', 'shopify'] as SyncType[])) {
+    workers.push(
+      new Worker(syncQueueFor(type), processor, { ...common, concurrency: concurrencyOf(runtime, type) }),
+    );
+  }
+  if (options.maintenance ?? true) {
+    await upsertMaintenanceSchedulers(runtime);
+    workers.push(
+      new Worker(QueueNames.maintenance, createMaintenanceProcessor(runtime), {
+        ...common,
+        concurrency: config.SYNC_CONCURRENCY_MAINTENANCE,
+      }),
+    );
+  }
+  for (const w of workers) {
+    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
+    w.on('failed', (job, err) =>
+      logger.warn({ queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  logger.info({ queues: workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers started');
+
+  return {
+    workers,
+    async close() {
+      shutdown.abort();
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.SYNC_SHUTDOWN_TIMEOUT);
+      });
+      const outcome = await Promise.race([graceful, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        logger.warn({ timeoutMs: config.SYNC_SHUTDOWN_TIMEOUT }, 'shutdown timeout: closing workers by force');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      logger.info('workers closed');
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import {
+  ErrorCodes,
+  SyncCancelledError,
+  SyncWorkerError,
+  ValidationError,
+  errorMessage,
+  isSyncWorkerError,
+} from '../errors.js';
+import { runSync, SyncInterruptedError, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
+import { endSync } from '../sync/sync-lifecycle.js';
+
+/** Any thrown value as a typed error with its retry class. */
+export function classify(err: unknown): SyncWorkerError {
+  if (isSyncWorkerError(err)) return err;
+  const message = errorMessage(err);
+  // Postgres serialization failures, deadlocks and lost connections are transient.
+  const code = (err as { code?: string } | null)?.code;
+  if (code === '40001' || code === '40P01' || code === '57P01' || code === 'ECONNRESET' || code === 'ECONNREFUSED') {
+    return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
+  }
+  return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
+}
+
+/**
+ * The BullMQ processor of the source queues: runs the sync and turns its
+ * outcome into BullMQ terms.
+ * - invalid job data: fails at once (UnrecoverableError), writes nothing;
+ * - cancelled / taken over: returns (the job is done, not failed);
+ * - worker shutdown: the job goes back to the queue without using an attempt;
+ * - fatal error, or the last attempt: the sync is marked `failed` with one
+ *   activity row, and the job fails without retry;
+ * - other errors: rethrown, BullMQ retries with our backoff (Retry-After aware).
+ */
+export function createSyncProcessor(deps: RunSyncDeps) {
+  return async (job: Job, token?: string): Promise<SyncResult | { syncId: string; status: string }> => {
+    const log = deps.runtime.logger.child({ jobId: job.id, syncId: (job.data as { syncId?: string })?.syncId });
+    try {
+      return await runSync(deps, { id: job.id!, data: job.data, attemptsMade: job.attemptsMade });
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        log.error({ err: err.message }, 'invalid sync job; failing it without retry');
+        throw new UnrecoverableError(err.message);
+      }
+      if (err instanceof SyncCancelledError) {
+        log.info({ status: err.status }, 'sync stopped at a batch boundary');
+        return { syncId: job.data.syncId, status: err.status };
+      }
+      if (err instanceof SyncInterruptedError) {
+        log.info('worker shutting down; sync returns to the queue and resumes from its checkpoint');
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const typed = classify(err);
+      const attempts = job.opts.attempts ?? 1;
+      const lastAttempt = job.attemptsMade + 1 >= attempts;
+      if (typed.retry === 'fatal' || lastAttempt) {
+        log.error({ code: typed.code, err: typed.message, attempt: job.attemptsMade + 1 }, 'sync failed for good');
+        await endSync(deps.runtime.prisma, {
+          syncId: job.data.syncId,
+          orgId: job.data.orgId,
+          status: 'failed',
+          errorMessage: typed.message,
+          errorCode: typed.code,
+        });
+        throw new UnrecoverableError(`${typed.code}: ${typed.message}`);
+      }
+      log.warn(
+        { code: typed.code, err: typed.message, attempt: job.attemptsMade + 1, retryAfterMs: typed.retryAfterMs },
+        'sync attempt failed; it will retry from its checkpoint',
+      );
+      throw typed;
+    }
+  };
+}
