@@ -1,5 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerConnection } from './commands/connection.js';
+import { registerCancel } from './commands/cancel.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSchedule } from './commands/schedule.js';
+import { registerStatus } from './commands/status.js';
+import { registerSync } from './commands/sync.js';
+import { registerWorker } from './commands/worker.js';
 import { ExitCode } from './output.js';
 
 export function buildProgram(): Command {
@@ -10,6 +16,12 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride();
   registerMigrate(program);
+  registerConnection(program);
+  registerWorker(program);
+  registerSync(program);
+  registerStatus(program);
+  registerCancel(program);
+  registerSchedule(program);
   return program;
 }
 

@@ -1,0 +1,17 @@
+import { loadConfig, requireConfig, type Config } from '../config.js';
+import { parseEncryptionKey, type CredentialsKey } from '../connections/credentials-cipher.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+
+/** Runs `fn` with a runtime built from the environment, and closes it after. */
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, config: Config = loadConfig()): Promise<T> {
+  const runtime = createRuntime(config, { poolSize: 4 });
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function encryptionKeyFrom(config: Config, why: string): CredentialsKey {
+  return parseEncryptionKey(requireConfig(config, 'SYNC_ENCRYPTION_KEY', why));
+}
