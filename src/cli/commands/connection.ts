@@ -77,7 +77,9 @@ export function registerConnection(program: Command): void {
         const key = parseEncryptionKey(
           requireConfig(config, 'SYNC_ENCRYPTION_KEY', 'to encrypt connection credentials'),
         );
-        const created = await withPrisma(config.DATABASE_URL, (prisma) => createConnection(prisma, key, input));
+        const created = await withPrisma(config.DATABASE_URL, (prisma) =>
+          createConnection(prisma, key, input),
+        );
         printResult(
           opts.json,
           { id: created.id },
@@ -132,7 +134,14 @@ function toInput(opts: AddOptions): Record<string, unknown> {
   if (opts.authMode !== undefined) settings.authMode = opts.authMode;
   const fields: readonly CredentialFlag[] = credentialFlags[opts.type as keyof typeof credentialFlags] ?? [];
   const credentials = Object.fromEntries(fields.map((f) => [f, opts[f]]));
-  const input = { orgId: opts.org, type: opts.type, name: opts.name, baseUrl: opts.url, credentials, settings };
+  const input = {
+    orgId: opts.org,
+    type: opts.type,
+    name: opts.name,
+    baseUrl: opts.url,
+    credentials,
+    settings,
+  };
   try {
     parseNewConnection(input);
   } catch (err) {

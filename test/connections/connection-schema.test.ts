@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { parseNewConnection } from '../../src/connections/connection-schema.js';
+import { ValidationError } from '../../src/errors.js';
+
+const orgId = '11111111-1111-4111-8111-111111111111';
+const woo = {
+  orgId,
+  type: 'woocommerce',
+  name: 'Main shop',
+  baseUrl: 'https://shop.example.com/',
+  credentials: { key: 'ck_abc', secret: 'cs_def' },
+};
+
+function issuesOf(input: unknown): string[] {
+  try {
+    parseNewConnection(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ValidationError);
+    return (err as ValidationError).issues;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('new connection schema', () => {
+  test('woocommerce: base URL normalised, authMode optional', () => {
+    const c = parseNewConnection({ ...woo, baseUrl: 'https://Shop.Example.com/store//' });
+    expect(c.baseUrl).toBe('https://shop.example.com/store');
+    expect(c.settings).toEqual({});
+    const oauth = parseNewConnection({ ...woo, settings: { authMode: 'oauth1' } });
+    expect(oauth.settings).toEqual({ authMode: 'oauth1' });
+  });
+
+  test('woocommerce: key and secret must be ck_/cs_, authMode one of three', () => {
+    expect(issuesOf({ ...woo, credentials: { key: 'abc' } })).toEqual([
+      'credentials.key: must be a consumer key: ck_…',
+      'credentials.secret: is required (WooCommerce consumer secret, cs_…)',
+    ]);
+    expect(issuesOf({ ...woo, settings: { authMode: 'digest' } })).toEqual([
+      'settings.authMode: must be one of basic, oauth1, query',
+    ]);
+  });
+
+  test('shopify: token required, apiVersion defaults to 2025-10', () => {
+    const base = { orgId, type: 'shopify', name: 's', baseUrl: 'https://s.myshopify.com' };
+    expect(parseNewConnection({ ...base, credentials: { token: 'shpat_x' } }).settings).toEqual({
+      apiVersion: '2025-10',
+    });
+    expect(
+      parseNewConnection({ ...base, credentials: { token: 't' }, settings: { apiVersion: '2025-07' } })
+        .settings,
+    ).toEqual({ apiVersion: '2025-07' });
+    expect(issuesOf({ ...base, credentials: {}, settings: { apiVersion: 'latest' } })).toEqual([
+      'credentials.token: is required (Shopify Admin API access token)',
+      'settings.apiVersion: must be a dated API version like 2025-10',
+    ]);
+  });
+
+  test('odoo: db, username and password required', () => {
+    const base = { orgId, type: 'odoo', name: 'o', baseUrl: 'http://odoo.local:8069' };
+    expect(
+      parseNewConnection({ ...base, credentials: { db: 'd', username: 'u', password: 'p' } }),
+    ).toMatchObject({
+      baseUrl: 'http://odoo.local:8069',
+      credentials: { db: 'd', username: 'u', password: 'p' },
+    });
+    expect(issuesOf({ ...base, credentials: { db: ' ' } })).toEqual([
+      'credentials.db: must not be empty (Odoo database name)',
+      'credentials.username: is required (Odoo login)',
+      'credentials.password: is required (Odoo password or API key)',
+    ]);
+  });
+
+  test('common fields: org uuid, name 1..255, http(s) URL', () => {
+    expect(issuesOf({ ...woo, orgId: 'acme', name: 'x'.repeat(256), baseUrl: 'ftp://shop' })).toEqual([
+      'orgId: must be a uuid',
+      'name: must be at most 255 characters',
+      'baseUrl: must use http or https, not ftp',
+    ]);
+    expect(issuesOf({ ...woo, name: '' })).toEqual(['name: must not be empty (a name for this connection)']);
+    expect(issuesOf({ ...woo, baseUrl: 'shop.example.com' })).toEqual([
+      'baseUrl: must be an http(s) URL, got "shop.example.com"',
+    ]);
+    expect(issuesOf({ ...woo, baseUrl: 'https://u:p@shop.example.com' })).toEqual([
+      'baseUrl: must not contain a user or password; pass credentials apart',
+    ]);
+    expect(issuesOf({ ...woo, baseUrl: 'https://shop.example.com/?a=1' })).toEqual([
+      'baseUrl: must not contain a query string or fragment',
+    ]);
+  });
+
+  test('an unknown or missing type is reported with the other bad fields', () => {
+    expect(issuesOf({ ...woo, type: 'magento', orgId: 'x' })).toEqual([
+      'type: must be one of woocommerce, odoo, shopify',
+      'orgId: must be a uuid',
+    ]);
+    expect(issuesOf({ orgId })).toEqual([
+      'type: is required (one of woocommerce, odoo, shopify)',
+      'name: is required (a name for this connection)',
+      "baseUrl: is required (the store's base URL)",
+    ]);
+  });
+
+  test('messages never echo a credential value', () => {
+    const issues = issuesOf({ ...woo, credentials: { key: 'cs_swapped_secret', secret: 'ck_swapped_key' } });
+    expect(issues.join('\n')).not.toMatch(/swapped/);
+  });
+});
