@@ -3,7 +3,8 @@ import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import { SyncCancelledError } from '../errors.js';
 import { logActivity } from './activity-log.js';
-import { upsertRecords, type BatchTarget } from './batch-writer.js';
+import { upsertRecords, type BatchTarget, type RecordDelta } from './batch-writer.js';
+import { PhaseTimer, recordsWritten } from './batch-metrics.js';
 import { applyDeletions, type DeletionOutcome } from './deletion-scan.js';
 import {
   FAILURE_SAMPLE_SIZE,
@@ -41,6 +42,9 @@ export interface BatchOutcome {
   totalItems: number;
   deletion?: DeletionOutcome;
   metadata: SyncMetadata;
+  /** Milliseconds per phase of the transaction. */
+  phases: PhaseTimer['phases'];
+  written: RecordDelta;
 }
 
 interface LockedProgress {
@@ -76,15 +80,19 @@ async function lockProgress(tx: PrismaTx, input: BatchInput): Promise<LockedProg
  * advances the per-connection sync state.
  */
 export async function commitBatch(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
-  return prisma.$transaction(
+  const timer = new PhaseTimer();
+  const outcome = await prisma.$transaction(
     async (tx) => {
       const locked = await lockProgress(tx, input);
+      timer.mark('lock');
       const meta = readMetadata(locked.metadata);
       const written = await upsertRecords(tx, input.target, input.records);
+      timer.mark('records');
 
       let deletion: DeletionOutcome | undefined;
       if (input.final && input.sourceIds) {
         deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
+        timer.mark('deletions');
       }
 
       const processed = locked.processed_count + input.records.length;
@@ -119,6 +127,7 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
           metadata: metadata as object,
         },
       });
+      timer.mark('progress');
       await logActivity(tx, {
         orgId: input.target.orgId,
         syncId: input.target.syncId,
@@ -128,11 +137,31 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
         recordCount: input.records.length + input.failures.length,
         userId: input.userId,
       });
-      if (input.final) await advanceSyncState(tx, input.target, metadata);
-      return { batchNumber, processedCount: processed, failedCount: failed, totalItems: total, deletion, metadata };
+      timer.mark('log');
+      if (input.final) {
+        await advanceSyncState(tx, input.target, metadata);
+        timer.mark('state');
+      }
+      return {
+        batchNumber,
+        processedCount: processed,
+        failedCount: failed,
+        totalItems: total,
+        deletion,
+        metadata,
+        phases: timer.phases,
+        written,
+      };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+  timer.mark('commit');
+  recordsWritten.labels('created').inc(outcome.written.created);
+  recordsWritten.labels('updated').inc(outcome.written.updated);
+  recordsWritten.labels('unchanged').inc(outcome.written.unchanged);
+  recordsWritten.labels('failed').inc(input.failures.length);
+  recordsWritten.labels('deleted').inc(outcome.deletion?.deleted ?? 0);
+  return outcome;
 }
 
 /** The next incremental run starts from this run's newest record. */
