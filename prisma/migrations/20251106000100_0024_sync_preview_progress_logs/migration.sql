@@ -161,6 +161,7 @@ CREATE INDEX idx_sync_activity_log_sync_created ON sync_activity_log (sync_id, c
 -- The safety net: a row whose month has no partition yet lands here and is
 -- moved when ensure_sync_activity_log_partitions() creates that month.
 CREATE TABLE sync_activity_log_default PARTITION OF sync_activity_log DEFAULT;
+ALTER TABLE sync_activity_log_default ENABLE ROW LEVEL SECURITY;
 
 -- Creates sync_activity_log_YYYY_MM for the current month and `months_ahead`
 -- months after it (idempotent). Rows of a new month that sit in the DEFAULT
@@ -197,6 +198,9 @@ BEGIN
         GET DIAGNOSTICS moved = ROW_COUNT;
         EXECUTE format('ALTER TABLE sync_activity_log ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
                        part, month_start, month_end);
+        -- Policies apply through the parent; a role granted the partition
+        -- itself must not read around them.
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', part);
 
         partition_name := part;
         moved_rows := moved;
@@ -337,13 +341,18 @@ BEGIN
             -- Completion happens once: its time and outcome are final.
             NEW.completed_at := OLD.completed_at;
             NEW.status := OLD.status;
-        ELSIF NEW.status = 'in_progress'
-              AND NEW.processed_count + NEW.failed_count = NEW.total_items THEN
+        ELSIF NEW.processed_count + NEW.failed_count = NEW.total_items
+              AND (NEW.status = 'in_progress'
+                   OR (OLD.status = 'in_progress' AND NEW.status IN ('completed', 'completed_with_errors'))) THEN
             -- Only a running sync completes: a pending one (0 of 0 until its
             -- job counts the source) or a cancelled/failed/paused/timed-out one never does.
             NEW.completed_at := now();
             NEW.status := CASE WHEN NEW.failed_count = 0 THEN 'completed' ELSE 'completed_with_errors' END;
             NEW.eta_seconds := 0;
+        ELSIF NEW.status IN ('completed', 'completed_with_errors') THEN
+            RAISE EXCEPTION 'sync %: status % needs processed_count + failed_count = total_items (% + % of %)',
+                NEW.sync_id, NEW.status, NEW.processed_count, NEW.failed_count, NEW.total_items
+                USING ERRCODE = 'check_violation';
         ELSE
             -- Only this trigger completes a sync.
             NEW.completed_at := NULL;
