@@ -45,6 +45,15 @@ export const envSchema = z.object({
   PORT: intIn(1, 65535).default(3000),
   /** Interface the API binds. @defaultValue 0.0.0.0 */
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Database role each API request runs as (`SET LOCAL ROLE` in its transaction), so row-level
+   * security applies even when DATABASE_URL's user owns the tables. Migration api_role creates
+   * `sync_worker_api`; another role needs the same grants. @defaultValue sync_worker_api
+   */
+  API_DB_ROLE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a role name (letters, digits, _ or $; at most 63)')
+    .default('sync_worker_api'),
   /** Basic-auth user for Bull Board at /admin/queues; Bull Board is off when unset. */
   BULL_BOARD_USER: z.string().min(1).optional(),
   /** Basic-auth password for Bull Board. */

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       QUEUE_PREFIX: '{sync-worker}',
       PORT: 3000,
       HOST: '0.0.0.0',
+      API_DB_ROLE: 'sync_worker_api',
       SYNC_CONCURRENCY_WOOCOMMERCE: 2,
       SYNC_CONCURRENCY_ODOO: 2,
       SYNC_CONCURRENCY_SHOPIFY: 2,

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerApi } from './commands/api.js';
 import { registerConnection } from './commands/connection.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
 import { registerWorker } from './commands/worker.js';
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerConnection(program);
   registerWorker(program);
+  registerApi(program);
+  registerStart(program);
   registerSync(program);
   registerStatus(program);
   registerCancel(program);
