@@ -1,0 +1,243 @@
+import { ErrorCodes, SourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { RateGate } from '../types.js';
+import { classifySourceError, isCallerAbort } from './classify.js';
+import { bodyExcerpt, redactText, redactUrl } from './redact.js';
+import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
+
+export { parseRetryAfter } from './retry-after.js';
+
+/** One attempt's request; built again before every attempt (OAuth nonces must be fresh). */
+export interface PreparedRequest {
+  /** @defaultValue 'GET' */
+  method?: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON when present. */
+  body?: unknown;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** A non-2xx answer, handed to `describeFailure` for the vendor's wording. */
+export interface HttpFailure {
+  status: number;
+  /** The request URL, credentials redacted. */
+  url: string;
+  /** The parsed body when it was JSON, else undefined. */
+  json: unknown;
+  /** A short single-line excerpt of the body, credentials redacted. */
+  excerpt: string;
+  contentType: string;
+  retryAfterMs: number | undefined;
+}
+
+export interface SourceHttpOptions {
+  /** Name used in error messages ("WooCommerce"). */
+  source: string;
+  /** Shared pacing; `waitTurn()` before every attempt, `pause()` on 429/503 with Retry-After. */
+  rateGate?: RateGate;
+  /** Per-attempt timeout. @defaultValue 30000 */
+  timeoutMs?: number;
+  /** In-place retries of retryable and rate-limited failures. @defaultValue 4 */
+  requestRetries?: number;
+  /** First backoff ceiling; doubles per retry, full jitter. @defaultValue 500 */
+  retryBaseMs?: number;
+  /** Largest backoff ceiling. @defaultValue 30000 */
+  maxBackoffMs?: number;
+  /** A Retry-After longer than this is not waited out in place: the error goes to the job. @defaultValue 60000 */
+  maxRetryAfterMs?: number;
+  /** Literal values (keys, secrets, tokens) that must never appear in an error. */
+  secrets?: readonly string[];
+  /** The vendor's message and details for a failed response; the status still decides the error class. */
+  describeFailure?: (
+    failure: HttpFailure,
+  ) => { message: string; details?: Record<string, unknown> } | undefined;
+  logger?: Logger;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
+  checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
+}
+
+/** No shared pacing: every request may go at once, pauses are local waits only. */
+export const noRateGate: RateGate = { waitTurn: async () => {}, pause: async () => {} };
+
+/**
+ * A small JSON client over global fetch for source APIs: timeout per attempt,
+ * rate gate, in-place retries with backoff and Retry-After, typed errors
+ * (through `sourceErrorFromStatus`) that never carry credentials.
+ */
+export class SourceHttpClient {
+  private readonly gate: RateGate;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly baseMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly maxRetryAfterMs: number;
+
+  constructor(private readonly options: SourceHttpOptions) {
+    this.gate = options.rateGate ?? noRateGate;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = Math.max(0, options.requestRetries ?? 4);
+    this.baseMs = options.retryBaseMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  }
+
+  /** Sends the request, retrying in place; resolves with a parsed JSON body or throws a SyncWorkerError. */
+  async requestJson(prepare: () => PreparedRequest, options: RequestOptions = {}): Promise<JsonResponse> {
+    const { signal } = options;
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      await this.gate.waitTurn(signal);
+      const request = prepare();
+      let error: SyncWorkerError;
+      try {
+        const response = await this.attempt(request, signal);
+        const bodyError = options.checkBody?.(response);
+        if (!bodyError) return response;
+        error = bodyError;
+      } catch (err) {
+        if (isCallerAbort(err, signal)) throw err;
+        error = classifySourceError(err, { source: this.options.source, secrets: this.options.secrets });
+      }
+      const waitMs = await this.retryWait(error, attempt);
+      this.options.logger?.warn(
+        { url: this.redact(request.url), attempt: attempt + 1, code: error.code, waitMs },
+        `${this.options.source} request failed; retrying`,
+      );
+      await sleep(waitMs, signal);
+    }
+  }
+
+  /** How long to wait before the next attempt; throws the error when it must not be retried here. */
+  private async retryWait(error: SyncWorkerError, attempt: number): Promise<number> {
+    if (error.retry === 'fatal' || attempt >= this.retries) throw error;
+    const retryAfterMs = error.retryAfterMs;
+    if (error.retry === 'rate_limited' && retryAfterMs !== undefined) {
+      // Other workers talking to this store must hold off too.
+      if (retryAfterMs > 0) await this.gate.pause(retryAfterMs);
+      if (retryAfterMs > this.maxRetryAfterMs) throw error;
+      return retryAfterMs;
+    }
+    return backoffDelayMs(attempt, this.baseMs, this.maxBackoffMs);
+  }
+
+  private async attempt(request: PreparedRequest, signal: AbortSignal | undefined): Promise<JsonResponse> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const method = request.method ?? 'GET';
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    let status: number;
+    let resHeaders: Headers;
+    let text: string;
+    try {
+      const res = await fetch(request.url, {
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: combined,
+      });
+      status = res.status;
+      resHeaders = res.headers;
+      text = await res.text();
+    } catch (err) {
+      if (isCallerAbort(err, signal)) throw err;
+      if (timeout.aborted) {
+        throw new SourceError(
+          ErrorCodes.SOURCE_NETWORK,
+          `${this.options.source} ${method} ${this.redact(request.url)}: no answer within ${this.timeoutMs} ms`,
+          { retry: 'retryable', details: { timeoutMs: this.timeoutMs } },
+        );
+      }
+      throw classifySourceError(err, {
+        source: this.options.source,
+        secrets: this.options.secrets,
+        context: `${method} ${this.redact(request.url)}`,
+      });
+    }
+    const contentType = resHeaders.get('content-type') ?? '';
+    const json = tryParseJson(text);
+    if (status >= 200 && status < 300) {
+      if (json.ok) return { status, headers: resHeaders, body: json.value };
+      throw new SourceError(
+        ErrorCodes.SOURCE_BAD_RESPONSE,
+        `${this.options.source} ${method} ${this.redact(request.url)}: expected JSON, got ` +
+          `${contentType || 'no content type'} (${status}): "${this.excerpt(text)}"`,
+        { status, retry: 'retryable', details: { contentType, excerpt: this.excerpt(text) } },
+      );
+    }
+    const failure: HttpFailure = {
+      status,
+      url: this.redact(request.url),
+      json: json.ok ? json.value : undefined,
+      excerpt: this.excerpt(text),
+      contentType,
+      retryAfterMs: parseRetryAfter(resHeaders.get('retry-after')),
+    };
+    const described = this.options.describeFailure?.(failure) ?? defaultDescription(failure);
+    const prefix = `${this.options.source} ${method} ${failure.url}: ${status}`;
+    throw sourceErrorFromStatus(status, redactText(`${prefix} ${described.message}`, this.options.secrets), {
+      retryAfterMs: failure.retryAfterMs,
+      details: this.redactDetails({
+        ...described.details,
+        ...(json.ok ? {} : { contentType, excerpt: failure.excerpt }),
+      }),
+    });
+  }
+
+  /** Vendor details may quote the request back (parameter errors): no secret survives. */
+  private redactDetails(details: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(redactText(JSON.stringify(details), this.options.secrets)) as Record<string, unknown>;
+  }
+
+  private redact(url: string): string {
+    return redactUrl(url, this.options.secrets);
+  }
+
+  private excerpt(text: string): string {
+    return redactText(bodyExcerpt(text), this.options.secrets);
+  }
+}
+
+function defaultDescription(failure: HttpFailure): { message: string; details?: Record<string, unknown> } {
+  if (failure.json === undefined) {
+    return {
+      message: `non-JSON error body (${failure.contentType || 'no content type'}): "${failure.excerpt}"`,
+    };
+  }
+  return { message: failure.excerpt };
+}
+
+function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (!text.trim()) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,240 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { pino } from 'pino';
+import { ErrorCodes, SourceError, SyncWorkerError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { classifySourceError } from '../http/classify.js';
+import type {
+  AdapterContext,
+  CountRequest,
+  IncrementalCursor,
+  MapResult,
+  Page,
+  PageRequest,
+  SourceAdapter,
+  SyncEntityType,
+} from '../types.js';
+import {
+  itemId,
+  parseCheckpoint,
+  wooSecond,
+  type ModifiedPosition,
+  type WooCheckpoint,
+} from './checkpoint.js';
+import { WooClient, type WooQuery } from './client.js';
+import { routeOf, WOO_ENTITIES, WOO_ROUTES, type EntityRoute } from './entities.js';
+import { walkById } from './id-walk.js';
+import { mapWooItem } from './mapper.js';
+import { walkByModified } from './modified-walk.js';
+import { embedVariations } from './variations.js';
+
+/** WooCommerce answers 400 above 100 items per page. */
+export const WOO_MAX_PER_PAGE = 100;
+/** Incremental runs start this many seconds before the cursor (same-second writes). */
+export const INCREMENTAL_OVERLAP_SECONDS = 1;
+
+const ID_ORDER = { orderby: 'id', order: 'asc' } as const;
+
+/**
+ * WooCommerce REST v3 as a SourceAdapter. Full scans walk by id (offset
+ * windows with a continuity check, see id-walk.ts); incremental runs of
+ * products, orders and inventory walk by `date_modified_gmt` (see
+ * modified-walk.ts); customers, categories and attributes have no server-side
+ * modification filter, so the engine fetches them in full and compares hashes.
+ */
+export class WooCommerceAdapter implements SourceAdapter {
+  readonly type = 'woocommerce' as const;
+  readonly entities: readonly SyncEntityType[] = WOO_ENTITIES;
+  private readonly client: WooClient;
+  private readonly limit: LimitFunction;
+  private readonly concurrency: number;
+  private readonly logger: Logger;
+
+  constructor(context: AdapterContext) {
+    this.client = new WooClient(context);
+    this.concurrency = Math.max(1, Math.floor(context.pageConcurrency ?? 4));
+    this.limit = pLimit(this.concurrency);
+    this.logger = (context.logger ?? pino({ level: 'silent' })).child({ adapter: 'woocommerce' });
+  }
+
+  supportsIncremental(entity: SyncEntityType): boolean {
+    return WOO_ROUTES[entity]?.incremental ?? false;
+  }
+
+  async count(request: CountRequest): Promise<number> {
+    const route = routeOf(request.entity);
+    if (!route.paginated)
+      return (await this.client.list(route.path, route.filters, request.signal)).items.length;
+    const since = this.incrementalSince(route, request.mode, request.since);
+    const query: WooQuery = {
+      ...route.filters,
+      per_page: 1,
+      ...(since ? { modified_after: since, dates_are_gmt: true } : {}),
+    };
+    const { total } = await this.client.list(route.path, query, request.signal);
+    if (total === undefined) {
+      throw new SourceError(
+        ErrorCodes.SOURCE_BAD_RESPONSE,
+        `WooCommerce ${route.path}: the answer has no X-WP-Total header (stripped by a proxy?)`,
+        { retry: 'retryable' },
+      );
+    }
+    return total;
+  }
+
+  async *pages(request: PageRequest): AsyncGenerator<Page> {
+    const route = routeOf(request.entity);
+    const checkpoint = parseCheckpoint(request.checkpoint);
+    for await (const page of this.walk(route, request, checkpoint)) {
+      let items = page.items;
+      if (route.embedVariations && items.length > 0) {
+        items = await embedVariations(this.client, items, this.limit, request.signal, this.logger);
+      }
+      if (items.length === 0 && !page.done) continue; // all vanished mid-run; the next page carries on
+      yield { items, checkpoint: page.checkpoint, done: page.done };
+    }
+  }
+
+  async *scanIds(entity: SyncEntityType, signal?: AbortSignal): AsyncGenerator<string[]> {
+    const route = routeOf(entity);
+    if (!route.paginated) {
+      const { items } = await this.client.list(route.path, route.filters, signal);
+      yield items.map((item) => String(itemId(item, route.path)));
+      return;
+    }
+    const pages = walkById({
+      fetchWindow: (offset, limit, s) =>
+        this.items(route, { _fields: 'id', ...ID_ORDER, per_page: limit, offset }, s),
+      route: route.path,
+      pageItems: WOO_MAX_PER_PAGE - 5,
+      overlap: 5,
+      prefetch: this.concurrency,
+      limit: this.limit,
+      start: { offset: 0, lastId: 0 },
+      signal,
+    });
+    for await (const page of pages) {
+      if (page.items.length > 0) yield page.items.map((item) => String(itemId(item, route.path)));
+    }
+  }
+
+  map(entity: SyncEntityType, raw: unknown): MapResult {
+    return mapWooItem(entity, raw);
+  }
+
+  classifyError(err: unknown): SyncWorkerError {
+    return classifySourceError(err, { source: 'WooCommerce', secrets: this.client.secrets });
+  }
+
+  /** The walk for this request, resuming the checkpoint's own walk when there is one. */
+  private async *walk(
+    route: EntityRoute,
+    request: PageRequest,
+    checkpoint: WooCheckpoint | null,
+  ): AsyncGenerator<Page> {
+    const { signal } = request;
+    if (!route.paginated || checkpoint?.walk === 'single') {
+      const done = checkpoint?.walk === 'single';
+      const items = done ? [] : (await this.client.list(route.path, route.filters, signal)).items;
+      yield { items, checkpoint: { v: 1, walk: 'single' }, done: true };
+      return;
+    }
+    const { pageItems, overlap } = pageShape(request.pageSize);
+    const since = this.incrementalSince(route, request.mode, request.since);
+    if (checkpoint?.walk === 'modified' || (!checkpoint && since)) {
+      if (!route.incremental) throw mismatchedCheckpoint(route);
+      const start: ModifiedPosition =
+        checkpoint?.walk === 'modified'
+          ? { after: checkpoint.after, ...(checkpoint.tie ? { tie: checkpoint.tie } : {}) }
+          : { after: since! };
+      const fields = route.fields;
+      const pages = walkByModified({
+        fetchAfter: (after, limit, s) => this.items(route, incrementalQuery(fields, after, limit), s),
+        fetchSecond: (second, offset, limit, s) =>
+          this.items(route, { ...secondQuery(fields, second), per_page: limit, offset }, s),
+        route: route.path,
+        pageItems,
+        overlap,
+        limit: this.limit,
+        start,
+        signal,
+      });
+      for await (const page of pages) {
+        yield {
+          items: page.items,
+          checkpoint: { v: 1, walk: 'modified', ...page.position },
+          done: page.done,
+        };
+      }
+      return;
+    }
+    const pages = walkById({
+      fetchWindow: (offset, limit, s) =>
+        this.items(route, { _fields: route.fields, ...ID_ORDER, per_page: limit, offset }, s),
+      route: route.path,
+      pageItems,
+      overlap,
+      prefetch: this.concurrency,
+      limit: this.limit,
+      start:
+        checkpoint?.walk === 'id'
+          ? { offset: checkpoint.offset, lastId: checkpoint.lastId }
+          : { offset: 0, lastId: 0 },
+      signal,
+    });
+    for await (const page of pages) {
+      yield { items: page.items, checkpoint: { v: 1, walk: 'id', ...page.position }, done: page.done };
+    }
+  }
+
+  private async items(route: EntityRoute, query: WooQuery, signal: AbortSignal): Promise<unknown[]> {
+    return (await this.client.list(route.path, { ...route.filters, ...query }, signal)).items;
+  }
+
+  /** `modified_after` for an incremental run (cursor minus the overlap), or null for a full walk. */
+  private incrementalSince(
+    route: EntityRoute,
+    mode: 'full' | 'incremental',
+    since: IncrementalCursor | null,
+  ): string | null {
+    if (mode !== 'incremental' || !route.incremental || !since) return null;
+    return wooSecond(since.updatedAt, -INCREMENTAL_OVERLAP_SECONDS);
+  }
+}
+
+/**
+ * New items per page (the batch size, within per_page ≤ 100 once the overlap
+ * is added) and the overlap re-read before the position.
+ */
+export function pageShape(pageSize: number): { pageItems: number; overlap: number } {
+  const size = Math.max(1, Math.floor(pageSize) || 1);
+  const overlap = size >= 20 ? 5 : Math.max(1, Math.floor(size / 4));
+  return { pageItems: Math.min(size, WOO_MAX_PER_PAGE - overlap), overlap };
+}
+
+function incrementalQuery(fields: string | undefined, after: string, limit: number): WooQuery {
+  return {
+    _fields: fields,
+    modified_after: after,
+    dates_are_gmt: true, // without it WooCommerce reads the dates in the store's local time zone
+    orderby: 'modified',
+    order: 'asc',
+    per_page: limit,
+  };
+}
+
+function secondQuery(fields: string | undefined, second: string): WooQuery {
+  return {
+    _fields: fields,
+    modified_after: wooSecond(second, -1),
+    modified_before: wooSecond(second, 1),
+    dates_are_gmt: true,
+    ...ID_ORDER,
+  };
+}
+
+function mismatchedCheckpoint(route: EntityRoute): SyncWorkerError {
+  return new SyncWorkerError(
+    ErrorCodes.VALIDATION_FAILED,
+    `an incremental checkpoint was given for WooCommerce ${route.path}, which has no modification filter`,
+  );
+}

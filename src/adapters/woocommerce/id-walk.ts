@@ -1,0 +1,133 @@
+import type { LimitFunction } from 'p-limit';
+import { ErrorCodes, SourceError } from '../../errors.js';
+import { itemId, type IdPosition } from './checkpoint.js';
+
+/**
+ * Offset paging in id-ascending order, made safe for a set that changes
+ * during the walk.
+ *
+ * WooCommerce has no "id greater than" filter, only `offset`. When records
+ * before the cursor are deleted mid-walk, every later record shifts left and
+ * a plain offset walk silently skips as many records. So:
+ *
+ * 1. Position `{ offset, lastId }`: `offset` is where the item after `lastId`
+ *    was last seen. The next window is requested from `offset − overlap`.
+ * 2. Continuity: the window is trusted only if it starts at offset 0 or its
+ *    first item has an id ≤ `lastId`. Then everything before the window has a
+ *    smaller id, so no id > `lastId` can have been skipped. Otherwise (records
+ *    behind us vanished, or the window is empty past a shrunken end) the walk
+ *    steps back — one page, then doubling — and looks again.
+ * 3. Items with id ≤ `lastId` (the overlap) are dropped, so each id is emitted
+ *    at most once, in ascending order. Records added mid-walk get higher ids and
+ *    appear at the end.
+ * 4. Once the first window has answered, the next `prefetch − 1` windows are
+ *    fetched speculatively (p-limit bounds the requests); each is still
+ *    checked for continuity when consumed, and discarded after a step-back. A short (final) page that was fetched
+ *    speculatively is fetched again, so "done" is judged on a fresh answer.
+ * 5. Done when a trusted window holds fewer raw items than requested.
+ */
+export interface IdWalkOptions {
+  /** Raw items from `offset`, at most `limit`, in ascending id order. */
+  fetchWindow: (offset: number, limit: number, signal: AbortSignal) => Promise<unknown[]>;
+  /** Route name for error messages. */
+  route: string;
+  /** New items per page; a request asks for `pageItems + overlap` (≤ the source's maximum). */
+  pageItems: number;
+  /** Items re-read before the position (≥ 1). */
+  overlap: number;
+  /** Windows in flight, the current one included (≥ 1). */
+  prefetch: number;
+  limit: LimitFunction;
+  start: IdPosition;
+  signal?: AbortSignal;
+}
+
+export interface IdWalkPage {
+  /** New raw items (id > the previous lastId), ascending. */
+  items: unknown[];
+  position: IdPosition;
+  done: boolean;
+}
+
+interface Window {
+  start: number;
+  limit: number;
+  promise: Promise<unknown[]>;
+  /** Requested before the previous window was consumed. */
+  speculative: boolean;
+}
+
+export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPage> {
+  const { pageItems, overlap, route } = options;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  /** Windows by the position offset they serve. */
+  const windows = new Map<number, Window>();
+  const request = (offset: number, speculative: boolean): Window => {
+    let window = windows.get(offset);
+    if (!window) {
+      const start = Math.max(0, offset - overlap);
+      const limit = offset - start + pageItems;
+      const promise = options.limit(() => {
+        signal.throwIfAborted();
+        return options.fetchWindow(start, limit, signal);
+      });
+      promise.catch(() => undefined); // consumed (and rethrown) when its turn comes
+      window = { start, limit, promise, speculative };
+      windows.set(offset, window);
+    }
+    return window;
+  };
+
+  let position = { ...options.start };
+  let stepBack = pageItems + overlap;
+  let answered = false;
+  try {
+    for (;;) {
+      const current = request(position.offset, false);
+      // Speculate only once the source has answered (a bad key fails one request, not a burst).
+      if (answered) for (let i = 1; i < options.prefetch; i++) request(position.offset + i * pageItems, true);
+      const raw = await current.promise;
+      answered = true;
+      windows.delete(position.offset);
+      const ids = ascendingIds(raw, route);
+      const { start, limit } = current;
+
+      const trusted = start === 0 || (ids.length > 0 && ids[0]! <= position.lastId);
+      if (!trusted) {
+        windows.clear();
+        position = { offset: Math.max(0, start - stepBack) + overlap, lastId: position.lastId };
+        stepBack *= 2;
+        continue;
+      }
+      stepBack = pageItems + overlap;
+      const done = raw.length < limit;
+      if (done && current.speculative) {
+        windows.clear(); // judge the end on a fresh answer
+        continue;
+      }
+      const items = raw.filter((_, i) => ids[i]! > position.lastId);
+      position = { offset: start + raw.length, lastId: Math.max(position.lastId, ids.at(-1) ?? 0) };
+      for (const key of windows.keys()) if (key < position.offset) windows.delete(key);
+      if (items.length > 0 || done) yield { items, position: { ...position }, done };
+      if (done) return;
+    }
+  } finally {
+    stop.abort(); // speculative requests still in flight
+  }
+}
+
+function ascendingIds(raw: unknown[], route: string): number[] {
+  const ids = raw.map((item) => itemId(item, route));
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i]! <= ids[i - 1]!) {
+      throw new SourceError(
+        ErrorCodes.SOURCE_BAD_RESPONSE,
+        `WooCommerce ${route}: items are not in ascending id order (${ids[i - 1]} then ${ids[i]}); ` +
+          'a plugin or cache may be overriding orderby=id',
+        { retry: 'fatal' },
+      );
+    }
+  }
+  return ids;
+}
