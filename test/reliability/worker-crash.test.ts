@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { enqueueSync } from '../../src/queues/enqueue-sync.js';
+import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { killAllWorkers, spawnWorker } from '../helpers/worker-process.js';
+
+let h: SyncHarness;
+let fake: FakeWooServer;
+const CUSTOMERS = 4000;
+
+beforeAll(async () => {
+  h = await createSyncHarness('crash', {
+    SYNC_BATCH_SIZE: '100',
+    SYNC_PAGE_CONCURRENCY: '1',
+    SYNC_JOB_LOCK_DURATION: '2s',
+    SYNC_SHUTDOWN_TIMEOUT: '15s',
+  });
+  // Slow pages, so that the worker is surely mid-sync when it is killed.
+  fake = await startFakeWooCommerce({ customers: CUSTOMERS, seed: 3, latencyMs: 60 });
+});
+
+afterAll(async () => {
+  await killAllWorkers();
+  await h?.close();
+  await fake?.close();
+});
+
+async function expectExactlyTheSource(syncId: string, connectionId: string) {
+  const row = await h.progress(syncId);
+  expect(row.status).toBe('completed');
+  expect(row.processedCount).toBe(CUSTOMERS);
+  expect(row.totalItems).toBe(CUSTOMERS);
+  const { rows } = await h.db.pool.query(
+    `SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS d FROM sync_record WHERE connection_id = $1`,
+    [connectionId],
+  );
+  expect(rows[0]).toEqual({ n: CUSTOMERS, d: CUSTOMERS });
+  const log = await h.activity(syncId);
+  expect(log.filter((r) => r.action === 'sync_complete')).toEqual([expect.objectContaining({ status: 'completed' })]);
+  expect(log.filter((r) => r.action === 'partial_resume').length).toBeGreaterThanOrEqual(1);
+  // one batch_process row per committed batch: nothing counted twice
+  expect(log.filter((r) => r.action === 'batch_process')).toHaveLength(row.batchNumber);
+  const examined = log.filter((r) => r.action === 'batch_process').reduce((s, r) => s + (r.record_count ?? 0), 0);
+  expect(examined).toBe(CUSTOMERS);
+}
+
+test('kill -9 of the worker mid-sync: a new worker resumes and completes with exactly the source', async () => {
+  const conn = await h.addConnection(fake.connection());
+  const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+  const first = spawnWorker(h.env);
+  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 5, {
+    timeoutMs: 60_000,
+    what: 'five batches before the crash',
+  });
+  first.kill('SIGKILL');
+  await first.exited;
+  const atCrash = await h.progress(syncId);
+  expect(atCrash.status).toBe('in_progress');
+
+  const second = spawnWorker(h.env);
+  await h.waitForStatus(syncId, ['completed', 'completed_with_errors', 'failed'], 120_000);
+  await expectExactlyTheSource(syncId, conn.id);
+  second.kill('SIGTERM');
+  expect((await second.exited).code).toBe(0);
+});
+
+test('SIGTERM: the batch in flight is checkpointed, the worker exits in bounded time, a restart resumes', async () => {
+  const conn = await h.addConnection(fake.connection());
+  const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+  const first = spawnWorker(h.env);
+  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, {
+    timeoutMs: 60_000,
+    what: 'three batches before SIGTERM',
+  });
+  const signalledAt = Date.now();
+  first.kill('SIGTERM');
+  const exit = await first.exited;
+  expect(exit.code).toBe(0);
+  expect(Date.now() - signalledAt).toBeLessThan(15_000);
+  const stopped = await h.progress(syncId);
+  expect(stopped.status).toBe('in_progress');
+  expect(stopped.batchNumber).toBeGreaterThanOrEqual(3);
+  expect(first.logs()).toMatch(/shutting down/);
+
+  spawnWorker(h.env);
+  await h.waitForStatus(syncId, ['completed', 'completed_with_errors', 'failed'], 120_000);
+  await expectExactlyTheSource(syncId, conn.id);
+});
