@@ -1,8 +1,8 @@
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
 import type { Runtime } from '../runtime.js';
 import { JobNames, QueueNames } from './queue-names.js';
-import { parseWith } from '../jobs/sync-job-data.js';
-import { z } from 'zod';
-import { entityTypes } from '../jobs/sync-job-data.js';
 
 /**
  * The maintenance job schedulers. Upserted by id at every worker start, so
@@ -28,7 +28,14 @@ export async function upsertMaintenanceSchedulers(runtime: Runtime): Promise<voi
 const cronExpression = z
   .string()
   .trim()
-  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 * * * *"');
+  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 * * * *"')
+  .superRefine((value, ctx) => {
+    try {
+      CronExpressionParser.parse(value, { tz: 'UTC' });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${(err as Error).message}` });
+    }
+  });
 
 export const scheduleInputSchema = z
   .object({
