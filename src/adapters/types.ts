@@ -15,8 +15,7 @@ export interface CanonicalRecord {
 
 /** Mapping one raw item either succeeds or names the item and the reason. */
 export type MapResult =
-  | { ok: true; record: CanonicalRecord }
-  | { ok: false; externalId: string; reason: string };
+  { ok: true; record: CanonicalRecord } | { ok: false; externalId: string; reason: string };
 
 /**
  * Where a page walk stands. Opaque to the engine (adapter-defined JSON),

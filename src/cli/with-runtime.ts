@@ -3,7 +3,10 @@ import { parseEncryptionKey, type CredentialsKey } from '../connections/credenti
 import { createRuntime, type Runtime } from '../runtime.js';
 
 /** Runs `fn` with a runtime built from the environment, and closes it after. */
-export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, config: Config = loadConfig()): Promise<T> {
+export async function withRuntime<T>(
+  fn: (runtime: Runtime) => Promise<T>,
+  config: Config = loadConfig(),
+): Promise<T> {
   const runtime = createRuntime(config, { poolSize: 4 });
   try {
     return await fn(runtime);

@@ -21,6 +21,9 @@ export async function maintainPartitions(runtime: Runtime): Promise<PartitionMai
     created: created.map((r) => ({ partition: r.partition_name, movedRows: Number(r.moved_rows) })),
     dropped: dropped.map((r) => r.partition_name),
   };
-  runtime.logger.info({ ...result, monthsAhead: ahead, retentionMonths: keep }, 'activity log partitions maintained');
+  runtime.logger.info(
+    { ...result, monthsAhead: ahead, retentionMonths: keep },
+    'activity log partitions maintained',
+  );
   return result;
 }

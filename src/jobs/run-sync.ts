@@ -108,7 +108,12 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
 
   const final = await runtime.prisma.syncProgress.findUniqueOrThrow({ where: { id: progress.id } });
   log.info(
-    { status: final.status, processed: final.processedCount, failed: final.failedCount, delta: readMetadata(final.metadata).delta },
+    {
+      status: final.status,
+      processed: final.processedCount,
+      failed: final.failedCount,
+      delta: readMetadata(final.metadata).delta,
+    },
     'sync finished',
   );
   return resultOf(final);
@@ -228,10 +233,18 @@ async function walk(
       });
       batchNumber = outcome.batchNumber;
       if (outcome.deletion?.guarded) {
-        log.warn(outcome.deletion.guarded, 'deletion scan skipped: it would delete more than SYNC_DELETE_GUARD allows');
+        log.warn(
+          outcome.deletion.guarded,
+          'deletion scan skipped: it would delete more than SYNC_DELETE_GUARD allows',
+        );
       }
       log.debug(
-        { batch: batchNumber, processed: outcome.processedCount, failed: outcome.failedCount, total: outcome.totalItems },
+        {
+          batch: batchNumber,
+          processed: outcome.processedCount,
+          failed: outcome.failedCount,
+          total: outcome.totalItems,
+        },
         'batch committed',
       );
       if (page.done) {

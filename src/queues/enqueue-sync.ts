@@ -65,7 +65,12 @@ export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Prom
   const queue = runtime.queue(syncQueueFor(connection.type));
   await queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId });
   runtime.logger.info(
-    { syncId: pending.syncId, connectionId: connection.id, entityType: input.entityType, created: pending.created },
+    {
+      syncId: pending.syncId,
+      connectionId: connection.id,
+      entityType: input.entityType,
+      created: pending.created,
+    },
     pending.created ? 'sync enqueued' : 'sync already running; returning it',
   );
   return pending;

@@ -74,7 +74,12 @@ export async function scheduleSync(
     },
   );
   const scheduler = await queue.getJobScheduler(id);
-  return { schedulerId: id, cron: input.cron, mode: input.mode, next: scheduler?.next ?? job?.timestamp ?? null };
+  return {
+    schedulerId: id,
+    cron: input.cron,
+    mode: input.mode,
+    next: scheduler?.next ?? job?.timestamp ?? null,
+  };
 }
 
 export async function unscheduleSync(

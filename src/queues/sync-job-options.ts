@@ -17,7 +17,12 @@ export function syncJobOptions(config: Config): JobsOptions {
  * Delay before retry `attemptsMade`: the source's Retry-After when it gave
  * one, else base × 2^(attempt-1) with equal jitter (half fixed, half random), capped at 10 minutes.
  */
-export function retryDelayMs(attemptsMade: number, baseMs: number, retryAfterMs?: number, random = Math.random): number {
+export function retryDelayMs(
+  attemptsMade: number,
+  baseMs: number,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, 600_000);
   const ceiling = Math.min(baseMs * 2 ** Math.max(attemptsMade - 1, 0), 600_000);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));

@@ -6,12 +6,7 @@ import { logActivity } from './activity-log.js';
 import { upsertRecords, type BatchTarget, type RecordDelta } from './batch-writer.js';
 import { PhaseTimer, recordsWritten } from './batch-metrics.js';
 import { applyDeletions, type DeletionOutcome } from './deletion-scan.js';
-import {
-  FAILURE_SAMPLE_SIZE,
-  readMetadata,
-  type ItemFailure,
-  type SyncMetadata,
-} from './sync-metadata.js';
+import { FAILURE_SAMPLE_SIZE, readMetadata, type ItemFailure, type SyncMetadata } from './sync-metadata.js';
 
 export interface BatchInput {
   target: BatchTarget;
@@ -169,7 +164,9 @@ async function advanceSyncState(tx: PrismaTx, target: BatchTarget, meta: SyncMet
   const now = new Date();
   const full = meta.mode === 'full';
   const cursor = meta.maxSeen ?? meta.since ?? null;
-  const key = { connectionId_entityType: { connectionId: target.connectionId, entityType: target.entityType } };
+  const key = {
+    connectionId_entityType: { connectionId: target.connectionId, entityType: target.entityType },
+  };
   const values = {
     cursor: cursor ? (cursor as object) : undefined,
     updatedAt: now,
@@ -177,7 +174,12 @@ async function advanceSyncState(tx: PrismaTx, target: BatchTarget, meta: SyncMet
   };
   await tx.syncState.upsert({
     where: key,
-    create: { orgId: target.orgId, connectionId: target.connectionId, entityType: target.entityType, ...values },
+    create: {
+      orgId: target.orgId,
+      connectionId: target.connectionId,
+      entityType: target.entityType,
+      ...values,
+    },
     update: values,
   });
 }

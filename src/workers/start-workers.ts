@@ -56,7 +56,11 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
     },
   };
   const workers: Worker[] = [];
-  const processor = createSyncProcessor({ runtime, encryptionKey: options.encryptionKey, shutdown: shutdown.signal });
+  const processor = createSyncProcessor({
+    runtime,
+    encryptionKey: options.encryptionKey,
+    shutdown: shutdown.signal,
+  });
   for (const type of options.sources ?? (['woocommerce', 'odoo', 'shopify'] as SyncType[])) {
     workers.push(
       new Worker(syncQueueFor(type), processor, { ...common, concurrency: concurrencyOf(runtime, type) }),
@@ -74,7 +78,10 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
   for (const w of workers) {
     w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
     w.on('failed', (job, err) =>
-      logger.warn({ queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
+      logger.warn(
+        { queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
     );
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -92,7 +99,10 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
       const outcome = await Promise.race([graceful, timedOut]);
       clearTimeout(timer);
       if (outcome === 'timeout') {
-        logger.warn({ timeoutMs: config.SYNC_SHUTDOWN_TIMEOUT }, 'shutdown timeout: closing workers by force');
+        logger.warn(
+          { timeoutMs: config.SYNC_SHUTDOWN_TIMEOUT },
+          'shutdown timeout: closing workers by force',
+        );
         await Promise.all(workers.map((w) => w.close(true)));
       }
       logger.info('workers closed');

@@ -16,7 +16,13 @@ export function classify(err: unknown): SyncWorkerError {
   const message = errorMessage(err);
   // Postgres serialization failures, deadlocks and lost connections are transient.
   const code = (err as { code?: string } | null)?.code;
-  if (code === '40001' || code === '40P01' || code === '57P01' || code === 'ECONNRESET' || code === 'ECONNREFUSED') {
+  if (
+    code === '40001' ||
+    code === '40P01' ||
+    code === '57P01' ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNREFUSED'
+  ) {
     return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
   }
   return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
@@ -34,7 +40,10 @@ export function classify(err: unknown): SyncWorkerError {
  */
 export function createSyncProcessor(deps: RunSyncDeps) {
   return async (job: Job, token?: string): Promise<SyncResult | { syncId: string; status: string }> => {
-    const log = deps.runtime.logger.child({ jobId: job.id, syncId: (job.data as { syncId?: string })?.syncId });
+    const log = deps.runtime.logger.child({
+      jobId: job.id,
+      syncId: (job.data as { syncId?: string })?.syncId,
+    });
     try {
       return await runSync(deps, { id: job.id!, data: job.data, attemptsMade: job.attemptsMade });
     } catch (err) {
@@ -55,7 +64,10 @@ export function createSyncProcessor(deps: RunSyncDeps) {
       const attempts = job.opts.attempts ?? 1;
       const lastAttempt = job.attemptsMade + 1 >= attempts;
       if (typed.retry === 'fatal' || lastAttempt) {
-        log.error({ code: typed.code, err: typed.message, attempt: job.attemptsMade + 1 }, 'sync failed for good');
+        log.error(
+          { code: typed.code, err: typed.message, attempt: job.attemptsMade + 1 },
+          'sync failed for good',
+        );
         await endSync(deps.runtime.prisma, {
           syncId: job.data.syncId,
           orgId: job.data.orgId,
@@ -66,7 +78,12 @@ export function createSyncProcessor(deps: RunSyncDeps) {
         throw new UnrecoverableError(`${typed.code}: ${typed.message}`);
       }
       log.warn(
-        { code: typed.code, err: typed.message, attempt: job.attemptsMade + 1, retryAfterMs: typed.retryAfterMs },
+        {
+          code: typed.code,
+          err: typed.message,
+          attempt: job.attemptsMade + 1,
+          retryAfterMs: typed.retryAfterMs,
+        },
         'sync attempt failed; it will retry from its checkpoint',
       );
       throw typed;

@@ -29,13 +29,20 @@ export interface SyncHarness {
     settings?: Record<string, unknown>;
     orgId?: string;
   }): Promise<{ id: string; orgId: string }>;
-  progress(syncId: string): Promise<Awaited<ReturnType<Runtime['prisma']['syncProgress']['findFirstOrThrow']>>>;
+  progress(
+    syncId: string,
+  ): Promise<Awaited<ReturnType<Runtime['prisma']['syncProgress']['findFirstOrThrow']>>>;
   waitForStatus(syncId: string, statuses: string[], timeoutMs?: number): Promise<string>;
-  activity(syncId: string): Promise<{ action: string; status: string; record_count: number | null; error_message: string | null }[]>;
+  activity(
+    syncId: string,
+  ): Promise<{ action: string; status: string; record_count: number | null; error_message: string | null }[]>;
   close(): Promise<void>;
 }
 
-export async function createSyncHarness(label: string, env: Record<string, string> = {}): Promise<SyncHarness> {
+export async function createSyncHarness(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<SyncHarness> {
   const db = await createTestDatabase(label);
   const redis = createTestRedis(label);
   const baseEnv: Record<string, string> = {

@@ -52,12 +52,18 @@ describe('maintenance schedulers', () => {
     const queue = h.runtime.queue(QueueNames.maintenance);
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.filter((s) => s.key === 'cleanup-preview-cache')).toHaveLength(1);
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['cleanup-preview-cache', 'maintain-partitions', 'sweep-stalled']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual([
+      'cleanup-preview-cache',
+      'maintain-partitions',
+      'sweep-stalled',
+    ]);
     const cleanup = schedulers.find((s) => s.key === 'cleanup-preview-cache')!;
     expect(cleanup.pattern).toBe('*/15 * * * *');
 
     await insertExpiredCacheRows(4);
-    await h.db.pool.query(`INSERT INTO sync_preview_cache (org_id, cache_key) VALUES (gen_random_uuid(), 'fresh')`);
+    await h.db.pool.query(
+      `INSERT INTO sync_preview_cache (org_id, cache_key) VALUES (gen_random_uuid(), 'fresh')`,
+    );
     // Run the scheduler's job now, through the worker, as the scheduler would.
     const workers = await h.startWorkers();
     const job = await queue.add(cleanup.name, {});
@@ -96,8 +102,11 @@ describe('stall sweeper', () => {
        VALUES ($1, 'stalled-1', 'customer', 10, $2, 'in_progress') RETURNING id`,
       [conn.orgId, conn.id],
     );
-    await h.db.pool.query(`INSERT INTO sync_progress (org_id, sync_id, entity_type, total_items, status)
-                           VALUES ($1, 'fresh-1', 'order', 10, 'in_progress')`, [conn.orgId]);
+    await h.db.pool.query(
+      `INSERT INTO sync_progress (org_id, sync_id, entity_type, total_items, status)
+                           VALUES ($1, 'fresh-1', 'order', 10, 'in_progress')`,
+      [conn.orgId],
+    );
     // updated_at is set by a trigger on UPDATE: move the clock by asking the sweeper about the future.
     const swept = await sweepStalled(h.runtime, new Date(Date.now() + 11 * 60_000));
     expect(swept.sort()).toEqual(['fresh-1', 'stalled-1']);
@@ -121,15 +130,29 @@ describe('stall sweeper', () => {
 describe('sync schedules', () => {
   test('schedule creates one scheduler per (connection, entity) whose job enqueues a scheduled sync', async () => {
     const conn = await h.addConnection(fake.connection());
-    await scheduleSync(h.runtime, { connectionId: conn.id, entityType: 'customer', cron: '0 * * * *', mode: 'full' });
-    await scheduleSync(h.runtime, { connectionId: conn.id, entityType: 'customer', cron: '30 * * * *', mode: 'full' });
+    await scheduleSync(h.runtime, {
+      connectionId: conn.id,
+      entityType: 'customer',
+      cron: '0 * * * *',
+      mode: 'full',
+    });
+    await scheduleSync(h.runtime, {
+      connectionId: conn.id,
+      entityType: 'customer',
+      cron: '30 * * * *',
+      mode: 'full',
+    });
     const queue = h.runtime.queue(QueueNames.maintenance);
     const mine = (await queue.getJobSchedulers()).filter((s) => s.key.includes(conn.id));
     expect(mine).toHaveLength(1);
     expect(mine[0]!.pattern).toBe('30 * * * *');
 
     const workers = await h.startWorkers();
-    const job = await queue.add(mine[0]!.name, { connectionId: conn.id, entityType: 'customer', mode: 'full' });
+    const job = await queue.add(mine[0]!.name, {
+      connectionId: conn.id,
+      entityType: 'customer',
+      mode: 'full',
+    });
     const enqueued = await waitFor(async () => {
       const j = await queue.getJob(job.id!);
       return (await j?.getState()) === 'completed' ? (j!.returnvalue as { syncId: string }) : null;
@@ -146,10 +169,18 @@ describe('sync schedules', () => {
 
   test('a bad cron expression is refused with a clear message', async () => {
     await expect(
-      scheduleSync(h.runtime, { connectionId: '00000000-0000-4000-8000-000000000000', entityType: 'customer', cron: '99 * * * *' }),
+      scheduleSync(h.runtime, {
+        connectionId: '00000000-0000-4000-8000-000000000000',
+        entityType: 'customer',
+        cron: '99 * * * *',
+      }),
     ).rejects.toThrow(/cron expression: Constraint error/);
     await expect(
-      scheduleSync(h.runtime, { connectionId: '00000000-0000-4000-8000-000000000000', entityType: 'customer', cron: 'every hour' }),
+      scheduleSync(h.runtime, {
+        connectionId: '00000000-0000-4000-8000-000000000000',
+        entityType: 'customer',
+        cron: 'every hour',
+      }),
     ).rejects.toThrow(/cron/);
   });
 });

@@ -103,9 +103,10 @@ describe('control', () => {
     expect(a.syncId).toBe(b.syncId);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     await h.waitForStatus(a.syncId, TERMINAL);
-    const { rows } = await h.db.pool.query(`SELECT count(*)::int AS n FROM sync_progress WHERE connection_id = $1`, [
-      conn.id,
-    ]);
+    const { rows } = await h.db.pool.query(
+      `SELECT count(*)::int AS n FROM sync_progress WHERE connection_id = $1`,
+      [conn.id],
+    );
     expect(rows[0].n).toBe(1);
     // once it is over, a new trigger makes a new sync
     const c = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
@@ -139,14 +140,19 @@ describe('control', () => {
   });
 
   test('invalid job data fails at once as unrecoverable and writes nothing', async () => {
-    const queue = new Queue(QueueNames.woocommerce, { connection: h.runtime.redis, prefix: h.config.QUEUE_PREFIX });
+    const queue = new Queue(QueueNames.woocommerce, {
+      connection: h.runtime.redis,
+      prefix: h.config.QUEUE_PREFIX,
+    });
     const job = await queue.add('sync', { syncId: 'x y', orgId: 'not-a-uuid' }, { attempts: 5 });
     await waitFor(async () => (await job.getState()) === 'failed', { what: 'the invalid job to fail' });
     const failed = await queue.getJob(job.id!);
     expect(failed?.attemptsMade).toBeLessThanOrEqual(1);
     expect(failed?.failedReason).toMatch(/invalid sync job data/);
     expect(failed?.failedReason).toMatch(/orgId/);
-    const { rows } = await h.db.pool.query(`SELECT count(*)::int AS n FROM sync_progress WHERE sync_id = 'x y'`);
+    const { rows } = await h.db.pool.query(
+      `SELECT count(*)::int AS n FROM sync_progress WHERE sync_id = 'x y'`,
+    );
     expect(rows[0].n).toBe(0);
     await queue.close();
   });
@@ -160,7 +166,11 @@ describe('deletions', () => {
     await h.waitForStatus(first.syncId, TERMINAL);
     const gone = fake.store.ids('customer').slice(0, 3);
     for (const id of gone) fake.store.delete('customer', id);
-    const second = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer', mode: 'full' });
+    const second = await enqueueSync(h.runtime, {
+      connectionId: conn.id,
+      entityType: 'customer',
+      mode: 'full',
+    });
     await h.waitForStatus(second.syncId, TERMINAL);
     const row = await h.progress(second.syncId);
     expect(row.status).toBe('completed');

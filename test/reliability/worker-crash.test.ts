@@ -37,11 +37,15 @@ async function expectExactlyTheSource(syncId: string, connectionId: string) {
   );
   expect(rows[0]).toEqual({ n: CUSTOMERS, d: CUSTOMERS });
   const log = await h.activity(syncId);
-  expect(log.filter((r) => r.action === 'sync_complete')).toEqual([expect.objectContaining({ status: 'completed' })]);
+  expect(log.filter((r) => r.action === 'sync_complete')).toEqual([
+    expect.objectContaining({ status: 'completed' }),
+  ]);
   expect(log.filter((r) => r.action === 'partial_resume').length).toBeGreaterThanOrEqual(1);
   // one batch_process row per committed batch: nothing counted twice
   expect(log.filter((r) => r.action === 'batch_process')).toHaveLength(row.batchNumber);
-  const examined = log.filter((r) => r.action === 'batch_process').reduce((s, r) => s + (r.record_count ?? 0), 0);
+  const examined = log
+    .filter((r) => r.action === 'batch_process')
+    .reduce((s, r) => s + (r.record_count ?? 0), 0);
   expect(examined).toBe(CUSTOMERS);
 }
 

@@ -21,7 +21,10 @@ export function registerSync(program: Command): void {
     .requiredOption('--connection <id>', 'connection id')
     .requiredOption('--entity <type>', 'customer|product|order|invoice|supplier|inventory|category|attribute')
     .option('--mode <mode>', 'full|incremental', 'full')
-    .option('--wait', 'wait for the end (progress bar with ETA on a terminal); exit 0 only when completed without errors')
+    .option(
+      '--wait',
+      'wait for the end (progress bar with ETA on a terminal); exit 0 only when completed without errors',
+    )
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long (the sync goes on)', '0')
     .option('--json', 'print one JSON object')
     .action(
