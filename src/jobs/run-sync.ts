@@ -1,17 +1,17 @@
 import '../adapters/index.js';
 import { createAdapter } from '../adapters/registry.js';
-import type { CanonicalRecord, IncrementalCursor, SourceAdapter } from '../adapters/types.js';
+import type { IncrementalCursor, SourceAdapter } from '../adapters/types.js';
 import { loadConnection } from '../connections/connection-repository.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Runtime } from '../runtime.js';
 import { logActivity } from '../sync/activity-log.js';
-import { commitBatch } from '../sync/commit-batch.js';
-import { collectSourceIds } from '../sync/deletion-scan.js';
+import { readWalkState } from '../sync/commit-batch.js';
 import { RedisRateGate, rateGateKey } from '../sync/rate-gate.js';
 import { beginSync } from '../sync/sync-lifecycle.js';
-import { readMetadata, type DeltaCounts, type ItemFailure } from '../sync/sync-metadata.js';
+import { readMetadata, type DeltaCounts } from '../sync/sync-metadata.js';
+import { walkPages } from '../sync/walk-pages.js';
 import { parseSyncJobData, type SyncJobData } from './sync-job-data.js';
 
 /** What a sync job returns (also the shape `sync --wait --json` builds on). */
@@ -44,20 +44,6 @@ export class SyncInterruptedError extends Error {
   constructor(readonly syncId: string) {
     super(`sync ${syncId} interrupted by worker shutdown; it resumes from its checkpoint`);
   }
-}
-
-function newer(a: IncrementalCursor | null, r: CanonicalRecord): IncrementalCursor | null {
-  if (!r.sourceUpdatedAt) return a;
-  const candidate = { updatedAt: r.sourceUpdatedAt.toISOString(), id: r.externalId };
-  if (!a) return candidate;
-  if (candidate.updatedAt > a.updatedAt) return candidate;
-  if (candidate.updatedAt === a.updatedAt && compareIds(candidate.id, a.id) > 0) return candidate;
-  return a;
-}
-
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -102,7 +88,7 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
   if (progress.status === 'pending') {
     await start(deps, adapter, data, progress.id, job.id, log);
   } else {
-    await logResume(deps, data, progress.batchNumber, job.attemptsMade, log);
+    await logResume(deps, data, progress.processedCount + progress.failedCount, job.attemptsMade, log);
   }
   await walk(deps, adapter, data, progress.id, log);
 
@@ -155,7 +141,8 @@ async function start(
 async function logResume(
   deps: RunSyncDeps,
   data: SyncJobData,
-  batchNumber: number,
+  /** Items already done (they are not fetched again). */
+  done: number,
   attemptsMade: number,
   log: Logger,
 ): Promise<void> {
@@ -167,8 +154,8 @@ async function logResume(
     userId: data.initiatedBy,
   };
   if (attemptsMade > 0) await logActivity(deps.runtime.prisma, { ...common, action: 'error_recovery' });
-  await logActivity(deps.runtime.prisma, { ...common, action: 'partial_resume', recordCount: batchNumber });
-  log.info({ batchNumber, attemptsMade }, 'resuming sync from its checkpoint');
+  await logActivity(deps.runtime.prisma, { ...common, action: 'partial_resume', recordCount: done });
+  log.info({ done, attemptsMade }, 'resuming sync from its checkpoint');
 }
 
 async function walk(
@@ -179,86 +166,28 @@ async function walk(
   log: Logger,
 ): Promise<void> {
   const { runtime } = deps;
-  const row = await runtime.prisma.syncProgress.findUniqueOrThrow({ where: { id: progressId } });
-  const meta = readMetadata(row.metadata);
-  const mode = meta.mode ?? 'full';
-  let batchNumber = row.batchNumber;
-  let maxSeen = meta.maxSeen ?? null;
-  const target = {
-    orgId: data.orgId,
-    connectionId: data.connectionId,
-    entityType: data.entityType,
-    syncId: data.syncId,
-  };
   const fetchAbort = new AbortController();
   const onShutdown = () => fetchAbort.abort(new SyncInterruptedError(data.syncId));
   deps.shutdown.addEventListener('abort', onShutdown, { once: true });
   try {
-    const pages = adapter.pages({
-      entity: data.entityType,
-      mode,
-      since: meta.since ?? null,
-      checkpoint: meta.checkpoint ?? null,
+    await walkPages({
+      prisma: runtime.prisma,
+      adapter,
+      target: {
+        orgId: data.orgId,
+        connectionId: data.connectionId,
+        entityType: data.entityType,
+        syncId: data.syncId,
+      },
+      userId: data.initiatedBy,
+      state: await readWalkState(runtime.prisma, progressId),
       pageSize: runtime.config.SYNC_BATCH_SIZE,
+      deleteGuard: runtime.config.SYNC_DELETE_GUARD,
       signal: fetchAbort.signal,
+      stopRequested: () => deps.shutdown.aborted,
+      onStop: () => new SyncInterruptedError(data.syncId),
+      log,
     });
-    let committedFinal = false;
-    for await (const page of pages) {
-      if (deps.shutdown.aborted) throw new SyncInterruptedError(data.syncId);
-      const records: CanonicalRecord[] = [];
-      const failures: ItemFailure[] = [];
-      for (const raw of page.items) {
-        const mapped = adapter.map(data.entityType, raw);
-        if (mapped.ok) {
-          records.push(mapped.record);
-          maxSeen = newer(maxSeen, mapped.record);
-        } else failures.push({ externalId: mapped.externalId, reason: mapped.reason });
-      }
-      const sourceIds =
-        page.done && mode === 'full'
-          ? await collectSourceIds(adapter, data.entityType, fetchAbort.signal)
-          : undefined;
-      const outcome = await commitBatch(runtime.prisma, {
-        target,
-        progressId,
-        expectedBatch: batchNumber,
-        userId: data.initiatedBy,
-        records,
-        failures,
-        checkpoint: page.checkpoint,
-        maxSeen,
-        final: page.done,
-        ...(sourceIds ? { sourceIds } : {}),
-        deleteGuard: runtime.config.SYNC_DELETE_GUARD,
-      });
-      batchNumber = outcome.batchNumber;
-      if (outcome.deletion?.guarded) {
-        log.warn(
-          outcome.deletion.guarded,
-          'deletion scan skipped: it would delete more than SYNC_DELETE_GUARD allows',
-        );
-      }
-      log.debug(
-        {
-          batch: batchNumber,
-          processed: outcome.processedCount,
-          failed: outcome.failedCount,
-          total: outcome.totalItems,
-        },
-        'batch committed',
-      );
-      if (page.done) {
-        committedFinal = true;
-        break;
-      }
-    }
-    if (!committedFinal) {
-      throw new SyncWorkerError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `the ${data.entityType} page walk ended without a last page`,
-        { retry: 'retryable' },
-      );
-    }
   } catch (err) {
     if (deps.shutdown.aborted) throw new SyncInterruptedError(data.syncId);
     throw err;

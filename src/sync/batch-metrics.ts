@@ -2,9 +2,9 @@ import { Counter, Histogram, register, type Registry } from 'prom-client';
 
 /**
  * Where a batch transaction spends its time, by phase:
- * `lock` (progress row FOR UPDATE), `records` (upsert into sync_record),
+ * `begin` (connection + BEGIN), `records` (upsert into sync_record),
  * `deletions` (final batch), `progress` (sync_progress update through Prisma),
- * `log` (batch_process row), `commit`. Exported on /metrics and read by the bench.
+ * `log` (batch_process row), `state` (final batch), `commit`. Exported on /metrics and read by the bench.
  */
 export const batchPhaseSeconds = new Histogram({
   name: 'sync_worker_batch_phase_seconds',
@@ -21,7 +21,7 @@ export const recordsWritten = new Counter({
   registers: [register],
 });
 
-export type BatchPhase = 'lock' | 'records' | 'deletions' | 'progress' | 'log' | 'state' | 'commit';
+export type BatchPhase = 'begin' | 'records' | 'deletions' | 'progress' | 'log' | 'state' | 'commit';
 
 /** Times the phases of one batch. */
 export class PhaseTimer {

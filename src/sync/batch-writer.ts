@@ -1,7 +1,7 @@
 import type { CanonicalRecord, SyncEntityType } from '../adapters/types.js';
 import type { PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
-import { contentHash } from './content-hash.js';
+import { canonicalJson, sha256Hex } from './content-hash.js';
 
 export interface RecordDelta {
   created: number;
@@ -35,22 +35,16 @@ export async function upsertRecords(
 ): Promise<RecordDelta> {
   if (records.length === 0) return { created: 0, updated: 0, unchanged: 0 };
   const unique = lastOccurrences(records);
-  const ids: string[] = [];
-  const data: string[] = [];
-  const hashes: string[] = [];
-  const updatedAt: (string | null)[] = [];
-  for (const r of unique) {
-    ids.push(r.externalId);
-    data.push(JSON.stringify(r.data));
-    hashes.push(contentHash(r.data));
-    updatedAt.push(r.sourceUpdatedAt ? r.sourceUpdatedAt.toISOString() : null);
-  }
+  // Each record is serialised once: that text is both the hash input and the
+  // stored jsonb, spliced into the batch's one JSON parameter.
+  const rowsJson = unique.map((r) => {
+    const json = canonicalJson(r.data);
+    const updatedAt = r.sourceUpdatedAt ? `"${r.sourceUpdatedAt.toISOString()}"` : 'null';
+    return `{"external_id":${JSON.stringify(r.externalId)},"data":${json},"content_hash":"${sha256Hex(json)}","source_updated_at":${updatedAt}}`;
+  });
   const rows = await tx.$queryRawUnsafe<{ created: number; updated: number }[]>(
     loadSql('upsert-records'),
-    ids,
-    data,
-    hashes,
-    updatedAt,
+    `[${rowsJson.join(',')}]`,
     target.connectionId,
     target.entityType,
     target.orgId,

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted, so equal data always hashes equally. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The JSON text a record is hashed and stored as. Adapters build canonical
+ * data with a fixed key order (object literals, in code), so the native
+ * serialiser is stable: equal data, equal text, equal hash.
+ */
+export function canonicalJson(data: unknown): string {
+  return JSON.stringify(data);
 }
 
 /** sha256 (hex) of the canonical data: "unchanged" means an equal hash. */
 export function contentHash(data: unknown): string {
-  return createHash('sha256').update(stableStringify(data)).digest('hex');
+  return sha256Hex(canonicalJson(data));
 }

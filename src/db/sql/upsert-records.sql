@@ -1,18 +1,20 @@
 -- Upserts one batch of canonical records into the mirror in one statement,
 -- skipping rows whose content hash did not change, and reports what it did.
--- $1 external ids, $2 data, $3 content hashes, $4 source updated-at (arrays, same order)
--- $5 connection id, $6 entity type, $7 org id, $8 sync id
+-- $1 the batch as one JSON array of
+--    {"external_id", "data", "content_hash", "source_updated_at"} objects
+--    (one parameter: Postgres parses it in C, no per-element escaping),
+-- $2 connection id, $3 entity type, $4 org id, $5 sync id
 WITH input AS (
     SELECT *
-      FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::timestamptz[])
-           AS t(external_id, data, content_hash, source_updated_at)
+      FROM jsonb_to_recordset($1::jsonb)
+           AS t(external_id text, data jsonb, content_hash text, source_updated_at timestamptz)
 ),
 upserted AS (
     INSERT INTO sync_record AS r
            (org_id, connection_id, entity_type, external_id, data, content_hash,
             source_updated_at, last_sync_id)
-    SELECT $7::uuid, $5::uuid, $6::sync_entity_type, i.external_id, i.data, i.content_hash,
-           i.source_updated_at, $8
+    SELECT $4::uuid, $2::uuid, $3::sync_entity_type, i.external_id, i.data, i.content_hash,
+           i.source_updated_at, $5
       FROM input i
     ON CONFLICT (connection_id, entity_type, external_id) DO UPDATE
        SET data              = EXCLUDED.data,

@@ -184,16 +184,19 @@ export function listAnswer(
   }
 
   const direction = order === 'asc' ? 1 : -1;
-  const ties = new Map<number, number>(selected.map((r) => [r.id, ctx.unstableTies ? ctx.random() : r.id]));
-  const sorted =
-    orderby === 'id' && order === 'asc'
-      ? selected // already ascending by id
-      : [...selected].sort((a, b) => {
-          const ka = sortKey(orderby, a);
-          const kb = sortKey(orderby, b);
-          if (ka !== kb) return (ka < kb ? -1 : 1) * direction;
-          return (ties.get(a.id)! - ties.get(b.id)!) * direction;
-        });
+  const sortedById = orderby === 'id' && order === 'asc';
+  // Tie-breakers only when sorting: a store answers a page in O(page), not O(table).
+  const ties = sortedById
+    ? undefined
+    : new Map<number, number>(selected.map((r) => [r.id, ctx.unstableTies ? ctx.random() : r.id]));
+  const sorted = sortedById
+    ? selected // already ascending by id
+    : [...selected].sort((a, b) => {
+        const ka = sortKey(orderby, a);
+        const kb = sortKey(orderby, b);
+        if (ka !== kb) return (ka < kb ? -1 : 1) * direction;
+        return (ties!.get(a.id)! - ties!.get(b.id)!) * direction;
+      });
 
   const start = offset ?? (page - 1) * perPage;
   const fields = query.get('_fields');

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { defaultMigrationsDir } from '../src/db/migrate/migration-files.js';
+import { migrateUp } from '../src/db/migrate/migrator.js';
+
+/** A fresh, migrated database for one bench run (dropped at the end). */
+export async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sw_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await migrateUp({ databaseUrl: url.toString(), migrationsDir: defaultMigrationsDir });
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface FakeStoreProcess {
+  url: string;
+  consumerKey: string;
+  consumerSecret: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/fake-woo-process.ts and waits for its address. */
+export async function startFakeStoreProcess(customers: number): Promise<FakeStoreProcess> {
+  const entry = fileURLToPath(new URL('./fake-woo-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(customers)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.on('exit', (code) => reject(new Error(`fake store exited with ${code}`)));
+  });
+  const info = JSON.parse(line) as { url: string; consumerKey: string; consumerSecret: string };
+  return {
+    ...info,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

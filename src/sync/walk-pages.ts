@@ -1,0 +1,155 @@
+import type {
+  CanonicalRecord,
+  IncrementalCursor,
+  Page,
+  SourceAdapter,
+  SyncEntityType,
+} from '../adapters/types.js';
+import type { PrismaClient } from '../db/prisma.js';
+import { ErrorCodes, SyncWorkerError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { BatchTarget } from './batch-writer.js';
+import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
+import { collectSourceIds } from './deletion-scan.js';
+import type { ItemFailure } from './sync-metadata.js';
+
+export interface WalkOptions {
+  prisma: PrismaClient;
+  adapter: SourceAdapter;
+  target: BatchTarget;
+  userId: string | null;
+  state: WalkState;
+  pageSize: number;
+  deleteGuard: number;
+  /** Aborts page fetches (cancel, shutdown). */
+  signal: AbortSignal;
+  /** Checked between batches: when true, the walk stops after the batch in flight. */
+  stopRequested: () => boolean;
+  onStop: () => Error;
+  log: Logger;
+}
+
+interface MappedPage {
+  records: CanonicalRecord[];
+  failures: ItemFailure[];
+  maxSeen: IncrementalCursor | null;
+}
+
+/** Newest (updatedAt, id) seen, ties broken by id (numeric ids numerically). */
+export function newerCursor(a: IncrementalCursor | null, r: CanonicalRecord): IncrementalCursor | null {
+  if (!r.sourceUpdatedAt) return a;
+  const candidate = { updatedAt: r.sourceUpdatedAt.toISOString(), id: r.externalId };
+  if (!a || candidate.updatedAt > a.updatedAt) return candidate;
+  if (candidate.updatedAt === a.updatedAt && compareIds(candidate.id, a.id) > 0) return candidate;
+  return a;
+}
+
+function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function mapPage(
+  adapter: SourceAdapter,
+  entity: SyncEntityType,
+  page: Page,
+  maxSeen: IncrementalCursor | null,
+): MappedPage {
+  const records: CanonicalRecord[] = [];
+  const failures: ItemFailure[] = [];
+  for (const raw of page.items) {
+    const mapped = adapter.map(entity, raw);
+    if (mapped.ok) {
+      records.push(mapped.record);
+      maxSeen = newerCursor(maxSeen, mapped.record);
+    } else failures.push({ externalId: mapped.externalId, reason: mapped.reason });
+  }
+  return { records, failures, maxSeen };
+}
+
+/**
+ * Pages → batches, one transaction each, in order. The next page is mapped
+ * while the previous batch commits (never more than one commit in flight, so
+ * the progress row still advances batch by batch). The last page carries the
+ * deletion scan of a full sync and completes the sync.
+ */
+export async function walkPages(options: WalkOptions): Promise<WalkState> {
+  const { adapter, target, log } = options;
+  const meta = options.state.metadata;
+  const mode = meta.mode ?? 'full';
+  let state = options.state;
+  let maxSeen = meta.maxSeen ?? null;
+  let inFlight: Promise<BatchOutcome> | undefined;
+
+  const settle = async (): Promise<void> => {
+    if (!inFlight) return;
+    const outcome = await inFlight;
+    inFlight = undefined;
+    state = outcome.state;
+    if (outcome.deletion?.guarded) {
+      log.warn(
+        outcome.deletion.guarded,
+        'deletion scan skipped: it would delete more than SYNC_DELETE_GUARD allows',
+      );
+    }
+    log.debug(
+      {
+        batch: state.batchNumber,
+        processed: state.processedCount,
+        total: state.totalItems,
+        phasesMs: outcome.phases,
+      },
+      'batch committed',
+    );
+  };
+
+  try {
+    const pages = adapter.pages({
+      entity: target.entityType,
+      mode,
+      since: meta.since ?? null,
+      checkpoint: meta.checkpoint ?? null,
+      pageSize: options.pageSize,
+      signal: options.signal,
+    });
+    for await (const page of pages) {
+      if (options.stopRequested()) {
+        await settle();
+        throw options.onStop();
+      }
+      const mapped = mapPage(adapter, target.entityType, page, maxSeen);
+      maxSeen = mapped.maxSeen;
+      const sourceIds =
+        page.done && mode === 'full'
+          ? await collectSourceIds(adapter, target.entityType, options.signal)
+          : undefined;
+      await settle();
+      inFlight = commitBatch(options.prisma, {
+        target,
+        state,
+        userId: options.userId,
+        records: mapped.records,
+        failures: mapped.failures,
+        checkpoint: page.checkpoint,
+        maxSeen,
+        final: page.done,
+        ...(sourceIds ? { sourceIds } : {}),
+        deleteGuard: options.deleteGuard,
+      });
+      // Keep a rejection handled until settle() awaits it.
+      inFlight.catch(() => undefined);
+      if (page.done) {
+        await settle();
+        return state;
+      }
+    }
+  } finally {
+    // Never leave a commit running behind the caller's back.
+    if (inFlight) await inFlight.catch(() => undefined);
+  }
+  throw new SyncWorkerError(
+    ErrorCodes.SOURCE_BAD_RESPONSE,
+    `the ${target.entityType} page walk ended without a last page`,
+    { retry: 'retryable' },
+  );
+}
