@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { envSchema, loadConfig, requireConfig } from '../src/config.js';
 import { ConfigError, ErrorCodes } from '../src/errors.js';
-import { runCli } from './helpers/run-cli.js';
+import { runCli } from './helpers/cli.js';
 
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/sync_worker';
 

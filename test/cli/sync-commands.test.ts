@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/cli.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 
 let h: SyncHarness;

@@ -38,7 +38,7 @@ async function migrationsOnDisk(): Promise<MigrationOnDisk[]> {
 let db: TestDatabase;
 let files: MigrationOnDisk[];
 let names: string[];
-const cli = (...args: string[]) => runCli(args, { DATABASE_URL: db.url });
+const cli = (...args: string[]) => runCli(args, { DATABASE_URL: db.url }, { compiled: true });
 
 beforeAll(async () => {
   assertCliBuilt();
@@ -288,13 +288,13 @@ describe('migrate (CLI) on an empty database', () => {
       {},
     ];
     for (const env of envs) {
-      const json = await runCli(['migrate', '--json'], env);
+      const json = await runCli(['migrate', '--json'], env, { compiled: true });
       expect(json.code, JSON.stringify(env)).toBe(2);
       const body = parseJsonOutput(json) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('CONFIG_INVALID');
       expect(body.error.message).toContain('DATABASE_URL');
 
-      const human = await runCli(['migrate'], env);
+      const human = await runCli(['migrate'], env, { compiled: true });
       expect(human.code).toBe(2);
       expect(human.stderr).toContain('DATABASE_URL');
     }

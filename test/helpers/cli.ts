@@ -4,11 +4,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/sync-worker.js', import.meta.url));
+const sourceEntry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+export interface RunCliOptions {
+  /**
+   * Run the installed entry point (bin/sync-worker.js → dist/), as `npx
+   * sync-worker` does, instead of the sources through tsx. @defaultValue false
+   */
+  compiled?: boolean;
+  /** @defaultValue 60000 */
+  timeoutMs?: number;
 }
 
 /** Fails with a clear message when the compiled CLI (dist/, `npm run build`) is missing. */
@@ -19,16 +30,26 @@ export function assertCliBuilt(): void {
 }
 
 /**
- * Runs the real `sync-worker` CLI (bin/sync-worker.js) as a child process
- * with exactly the given environment (plus PATH), and resolves with its
- * exit code and output, whatever the exit code.
+ * Runs `sync-worker <args>` as a child process with exactly the given
+ * environment (plus PATH, and LOG_LEVEL=silent unless given): nothing leaks
+ * in from the test runner's environment. Resolves with the exit code and
+ * output, whatever the exit code.
  */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: RunCliOptions = {},
+): Promise<CliResult> {
+  const argv = options.compiled ? [bin, ...args] : ['--import', 'tsx', sourceEntry, ...args];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [bin, ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, timeout: timeoutMs },
+      argv,
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+        timeout: options.timeoutMs ?? 60_000,
+      },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(

@@ -1,0 +1,48 @@
+import { serveApi } from '../api/serve.js';
+import { loadConfig, requireConfig } from '../config.js';
+import { parseEncryptionKey } from '../connections/credentials-cipher.js';
+import { createRuntime } from '../runtime.js';
+import { startWorkers, type WorkerSet } from '../workers/start-workers.js';
+import { untilSignal } from './until-signal.js';
+import { encryptionKeyFrom } from './with-runtime.js';
+
+export interface ServiceParts {
+  /** Run the BullMQ workers (and, unless false, the maintenance queue and its schedulers). */
+  workers?: { maintenance: boolean };
+  /** Serve the HTTP API, /metrics and Bull Board. */
+  api?: boolean;
+}
+
+/**
+ * The long-running commands (`worker`, `api`, `start`): start the parts, wait
+ * for SIGTERM/SIGINT, then stop taking requests first and let the running
+ * batches finish. Returns what `--json` prints.
+ */
+export async function runServices(
+  parts: ServiceParts,
+): Promise<{ stopped: true; signal: string; url?: string }> {
+  const config = loadConfig();
+  const encryptionKey = parts.workers
+    ? encryptionKeyFrom(config, 'to decrypt connection credentials')
+    : config.SYNC_ENCRYPTION_KEY
+      ? parseEncryptionKey(config.SYNC_ENCRYPTION_KEY)
+      : undefined;
+  if (parts.api) requireConfig(config, 'SYNC_JWT_SECRET', 'to verify API bearer tokens');
+  const runtime = createRuntime(config);
+  let workers: WorkerSet | undefined;
+  try {
+    if (parts.workers) {
+      workers = await startWorkers(runtime, {
+        encryptionKey: encryptionKey!,
+        maintenance: parts.workers.maintenance,
+      });
+    }
+    const api = parts.api ? await serveApi(runtime, { encryptionKey }) : undefined;
+    const signal = await untilSignal(runtime.logger);
+    await api?.close();
+    return { stopped: true, signal, ...(api ? { url: api.url } : {}) };
+  } finally {
+    await workers?.close();
+    await runtime.close();
+  }
+}
