@@ -35,7 +35,13 @@ export async function readWalkState(prisma: PrismaClient, progressId: string): P
 
 export interface BatchInput {
   target: BatchTarget;
-  state: WalkState;
+  progressId: string;
+  /**
+   * The state this batch builds on: the previous batch's outcome. It may
+   * still be committing: this batch's records are written meanwhile, and its
+   * progress update waits for it (a failed previous batch fails this one).
+   */
+  state: WalkState | Promise<WalkState>;
   userId: string | null;
   records: CanonicalRecord[];
   failures: ItemFailure[];
@@ -74,7 +80,6 @@ class LostOwnership extends Error {}
  */
 export async function commitBatch(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
   const timer = new PhaseTimer();
-  const { state } = input;
   try {
     const outcome = await prisma.$transaction(
       async (tx) => {
@@ -87,7 +92,9 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
           deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
           timer.mark('deletions');
         }
-        const next = nextState(input, written, deletion);
+        const state = await input.state;
+        timer.mark('wait');
+        const next = nextState(state, input, written, deletion);
         const updated = await tx.syncProgress.updateMany({
           where: { id: state.progressId, status: 'in_progress', batchNumber: state.batchNumber },
           data: {
@@ -126,11 +133,11 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
 }
 
 function nextState(
+  state: WalkState,
   input: BatchInput,
   written: RecordDelta,
   deletion: DeletionOutcome | undefined,
 ): WalkState {
-  const { state } = input;
   const processed = state.processedCount + input.records.length;
   const failed = state.failedCount + input.failures.length;
   const delta = state.metadata.delta!;
@@ -160,7 +167,7 @@ function nextState(
 
 async function whyLost(prisma: PrismaClient, input: BatchInput): Promise<SyncCancelledError> {
   const row = await prisma.syncProgress.findUnique({
-    where: { id: input.state.progressId },
+    where: { id: input.progressId },
     select: { status: true },
   });
   const status: SyncStatusType = row?.status ?? 'cancelled';

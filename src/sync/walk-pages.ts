@@ -68,24 +68,25 @@ function mapPage(
 }
 
 /**
- * Pages → batches, one transaction each, in order. The next page is mapped
- * while the previous batch commits (never more than one commit in flight, so
- * the progress row still advances batch by batch). The last page carries the
- * deletion scan of a full sync and completes the sync.
+ * Pages → batches, one transaction each, committed in order. Two batches may
+ * be in flight: while batch N commits, batch N+1 is mapped and its records
+ * written; its progress update waits for N (the row's batch number is the
+ * version both are checked against), and fails if N failed. The last page
+ * waits for everything before it, carries the deletion scan of a full sync
+ * and completes the sync.
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const { adapter, target, log } = options;
   const meta = options.state.metadata;
   const mode = meta.mode ?? 'full';
-  let state = options.state;
   let maxSeen = meta.maxSeen ?? null;
-  let inFlight: Promise<BatchOutcome> | undefined;
+  let committed: WalkState = options.state;
+  /** Batches started and not yet settled, oldest first (at most two). */
+  const inFlight: Promise<BatchOutcome>[] = [];
 
-  const settle = async (): Promise<void> => {
-    if (!inFlight) return;
-    const outcome = await inFlight;
-    inFlight = undefined;
-    state = outcome.state;
+  const settleOldest = async (): Promise<void> => {
+    const outcome = await inFlight.shift()!;
+    committed = outcome.state;
     if (outcome.deletion?.guarded) {
       log.warn(
         outcome.deletion.guarded,
@@ -94,13 +95,16 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     }
     log.debug(
       {
-        batch: state.batchNumber,
-        processed: state.processedCount,
-        total: state.totalItems,
+        batch: committed.batchNumber,
+        processed: committed.processedCount,
+        total: committed.totalItems,
         phasesMs: outcome.phases,
       },
       'batch committed',
     );
+  };
+  const settleAll = async (): Promise<void> => {
+    while (inFlight.length) await settleOldest();
   };
 
   try {
@@ -114,7 +118,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     });
     for await (const page of pages) {
       if (options.stopRequested()) {
-        await settle();
+        await settleAll();
         throw options.onStop();
       }
       const mapped = mapPage(adapter, target.entityType, page, maxSeen);
@@ -123,10 +127,13 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         page.done && mode === 'full'
           ? await collectSourceIds(adapter, target.entityType, options.signal)
           : undefined;
-      await settle();
-      inFlight = commitBatch(options.prisma, {
+      if (page.done) await settleAll();
+      else if (inFlight.length >= 2) await settleOldest();
+      const previous = inFlight.at(-1);
+      const batch = commitBatch(options.prisma, {
         target,
-        state,
+        progressId: committed.progressId,
+        state: previous ? previous.then((o) => o.state) : committed,
         userId: options.userId,
         records: mapped.records,
         failures: mapped.failures,
@@ -136,16 +143,17 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         ...(sourceIds ? { sourceIds } : {}),
         deleteGuard: options.deleteGuard,
       });
-      // Keep a rejection handled until settle() awaits it.
-      inFlight.catch(() => undefined);
+      // Keep a rejection handled until it is awaited in order.
+      batch.catch(() => undefined);
+      inFlight.push(batch);
       if (page.done) {
-        await settle();
-        return state;
+        await settleAll();
+        return committed;
       }
     }
   } finally {
     // Never leave a commit running behind the caller's back.
-    if (inFlight) await inFlight.catch(() => undefined);
+    await Promise.allSettled(inFlight);
   }
   throw new SyncWorkerError(
     ErrorCodes.SOURCE_BAD_RESPONSE,
