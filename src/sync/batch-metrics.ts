@@ -3,7 +3,7 @@ import { Counter, Histogram, register, type Registry } from 'prom-client';
 /**
  * Where a batch transaction spends its time, by phase:
  * `begin` (connection + BEGIN), `records` (upsert into sync_record),
- * `deletions` (final batch), `wait` (for the previous batch's commit), `progress` (sync_progress update through Prisma),
+ * `deletions` (final batch), `progress` (sync_progress update through Prisma),
  * `log` (batch_process row), `state` (final batch), `commit`. Exported on /metrics and read by the bench.
  */
 export const batchPhaseSeconds = new Histogram({
@@ -21,7 +21,7 @@ export const recordsWritten = new Counter({
   registers: [register],
 });
 
-export type BatchPhase = 'begin' | 'wait' | 'records' | 'deletions' | 'progress' | 'log' | 'state' | 'commit';
+export type BatchPhase = 'begin' | 'records' | 'deletions' | 'progress' | 'log' | 'state' | 'commit';
 
 /** Times the phases of one batch. */
 export class PhaseTimer {

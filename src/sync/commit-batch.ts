@@ -35,13 +35,7 @@ export async function readWalkState(prisma: PrismaClient, progressId: string): P
 
 export interface BatchInput {
   target: BatchTarget;
-  progressId: string;
-  /**
-   * The state this batch builds on: the previous batch's outcome. It may
-   * still be committing: this batch's records are written meanwhile, and its
-   * progress update waits for it (a failed previous batch fails this one).
-   */
-  state: WalkState | Promise<WalkState>;
+  state: WalkState;
   userId: string | null;
   records: CanonicalRecord[];
   failures: ItemFailure[];
@@ -80,6 +74,7 @@ class LostOwnership extends Error {}
  */
 export async function commitBatch(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
   const timer = new PhaseTimer();
+  const { state } = input;
   try {
     const outcome = await prisma.$transaction(
       async (tx) => {
@@ -92,9 +87,7 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
           deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
           timer.mark('deletions');
         }
-        const state = await input.state;
-        timer.mark('wait');
-        const next = nextState(state, input, written, deletion);
+        const next = nextState(input, written, deletion);
         const updated = await tx.syncProgress.updateMany({
           where: { id: state.progressId, status: 'in_progress', batchNumber: state.batchNumber },
           data: {
@@ -133,11 +126,11 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
 }
 
 function nextState(
-  state: WalkState,
   input: BatchInput,
   written: RecordDelta,
   deletion: DeletionOutcome | undefined,
 ): WalkState {
+  const { state } = input;
   const processed = state.processedCount + input.records.length;
   const failed = state.failedCount + input.failures.length;
   const delta = state.metadata.delta!;
@@ -167,7 +160,7 @@ function nextState(
 
 async function whyLost(prisma: PrismaClient, input: BatchInput): Promise<SyncCancelledError> {
   const row = await prisma.syncProgress.findUnique({
-    where: { id: input.progressId },
+    where: { id: input.state.progressId },
     select: { status: true },
   });
   const status: SyncStatusType = row?.status ?? 'cancelled';

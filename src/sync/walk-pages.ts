@@ -68,25 +68,24 @@ function mapPage(
 }
 
 /**
- * Pages → batches, one transaction each, committed in order. Two batches may
- * be in flight: while batch N commits, batch N+1 is mapped and its records
- * written; its progress update waits for N (the row's batch number is the
- * version both are checked against), and fails if N failed. The last page
- * waits for everything before it, carries the deletion scan of a full sync
- * and completes the sync.
+ * Pages → batches, one transaction each, in order. The next page is mapped
+ * while the previous batch commits (never more than one commit in flight, so
+ * the progress row still advances batch by batch). The last page carries the
+ * deletion scan of a full sync and completes the sync.
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const { adapter, target, log } = options;
   const meta = options.state.metadata;
   const mode = meta.mode ?? 'full';
+  let state = options.state;
   let maxSeen = meta.maxSeen ?? null;
-  let committed: WalkState = options.state;
-  /** Batches started and not yet settled, oldest first (at most two). */
-  const inFlight: Promise<BatchOutcome>[] = [];
+  let inFlight: Promise<BatchOutcome> | undefined;
 
-  const settleOldest = async (): Promise<void> => {
-    const outcome = await inFlight.shift()!;
-    committed = outcome.state;
+  const settle = async (): Promise<void> => {
+    if (!inFlight) return;
+    const outcome = await inFlight;
+    inFlight = undefined;
+    state = outcome.state;
     if (outcome.deletion?.guarded) {
       log.warn(
         outcome.deletion.guarded,
@@ -95,16 +94,13 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     }
     log.debug(
       {
-        batch: committed.batchNumber,
-        processed: committed.processedCount,
-        total: committed.totalItems,
+        batch: state.batchNumber,
+        processed: state.processedCount,
+        total: state.totalItems,
         phasesMs: outcome.phases,
       },
       'batch committed',
     );
-  };
-  const settleAll = async (): Promise<void> => {
-    while (inFlight.length) await settleOldest();
   };
 
   try {
@@ -118,7 +114,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     });
     for await (const page of pages) {
       if (options.stopRequested()) {
-        await settleAll();
+        await settle();
         throw options.onStop();
       }
       const mapped = mapPage(adapter, target.entityType, page, maxSeen);
@@ -127,13 +123,10 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         page.done && mode === 'full'
           ? await collectSourceIds(adapter, target.entityType, options.signal)
           : undefined;
-      if (page.done) await settleAll();
-      else if (inFlight.length >= 2) await settleOldest();
-      const previous = inFlight.at(-1);
-      const batch = commitBatch(options.prisma, {
+      await settle();
+      inFlight = commitBatch(options.prisma, {
         target,
-        progressId: committed.progressId,
-        state: previous ? previous.then((o) => o.state) : committed,
+        state,
         userId: options.userId,
         records: mapped.records,
         failures: mapped.failures,
@@ -143,17 +136,16 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         ...(sourceIds ? { sourceIds } : {}),
         deleteGuard: options.deleteGuard,
       });
-      // Keep a rejection handled until it is awaited in order.
-      batch.catch(() => undefined);
-      inFlight.push(batch);
+      // Keep a rejection handled until settle() awaits it.
+      inFlight.catch(() => undefined);
       if (page.done) {
-        await settleAll();
-        return committed;
+        await settle();
+        return state;
       }
     }
   } finally {
     // Never leave a commit running behind the caller's back.
-    await Promise.allSettled(inFlight);
+    if (inFlight) await inFlight.catch(() => undefined);
   }
   throw new SyncWorkerError(
     ErrorCodes.SOURCE_BAD_RESPONSE,
