@@ -86,7 +86,13 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
   }
 
   if (progress.status === 'pending') {
-    await start(deps, adapter, data, progress.id, job.id, log);
+    const started = await start(deps, adapter, data, progress.id, job.id, log);
+    if (!started) {
+      // Cancelled (or started by another worker) while this one was counting.
+      const now = await runtime.prisma.syncProgress.findUniqueOrThrow({ where: { id: progress.id } });
+      log.info({ status: now.status }, 'sync left pending before it could start; nothing to do');
+      return resultOf(now);
+    }
   } else {
     await logResume(deps, data, progress.processedCount + progress.failedCount, job.attemptsMade, log);
   }
@@ -112,7 +118,7 @@ async function start(
   progressId: string,
   jobId: string,
   log: Logger,
-): Promise<void> {
+): Promise<boolean> {
   const { prisma } = deps.runtime;
   const state = await prisma.syncState.findUnique({
     where: { connectionId_entityType: { connectionId: data.connectionId, entityType: data.entityType } },
@@ -124,7 +130,7 @@ async function start(
       ? ((state?.cursor as IncrementalCursor | null) ?? null)
       : null;
   const total = await adapter.count({ entity: data.entityType, mode, since, signal: deps.shutdown });
-  await beginSync(prisma, {
+  const started = await beginSync(prisma, {
     progressId,
     orgId: data.orgId,
     syncId: data.syncId,
@@ -135,7 +141,8 @@ async function start(
     mode,
     since,
   });
-  log.info({ mode, requestedMode: data.mode, total, since }, 'sync started');
+  if (started) log.info({ mode, requestedMode: data.mode, total, since }, 'sync started');
+  return started;
 }
 
 async function logResume(

@@ -10,22 +10,16 @@ import {
 import { runSync, SyncInterruptedError, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
 import { endSync } from '../sync/sync-lifecycle.js';
 
-/** Any thrown value as a typed error with its retry class. */
+/**
+ * Any thrown value as a typed error with its retry class. Adapters classify
+ * source errors themselves; what reaches here untyped (a lost database or
+ * Redis connection, a serialization failure, a bug) is retried: attempts are
+ * bounded and each retry resumes from the checkpoint, so a transient fault
+ * costs one batch and a permanent one ends as `failed` after the last attempt.
+ */
 export function classify(err: unknown): SyncWorkerError {
   if (isSyncWorkerError(err)) return err;
-  const message = errorMessage(err);
-  // Postgres serialization failures, deadlocks and lost connections are transient.
-  const code = (err as { code?: string } | null)?.code;
-  if (
-    code === '40001' ||
-    code === '40P01' ||
-    code === '57P01' ||
-    code === 'ECONNRESET' ||
-    code === 'ECONNREFUSED'
-  ) {
-    return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
-  }
-  return new SyncWorkerError(ErrorCodes.INTERNAL, message, { retry: 'retryable', cause: err });
+  return new SyncWorkerError(ErrorCodes.INTERNAL, errorMessage(err), { retry: 'retryable', cause: err });
 }
 
 /**
@@ -55,7 +49,7 @@ export function createSyncProcessor(deps: RunSyncDeps) {
         log.info({ status: err.status }, 'sync stopped at a batch boundary');
         return { syncId: job.data.syncId, status: err.status };
       }
-      if (err instanceof SyncInterruptedError) {
+      if (err instanceof SyncInterruptedError || deps.shutdown.aborted) {
         log.info('worker shutting down; sync returns to the queue and resumes from its checkpoint');
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
