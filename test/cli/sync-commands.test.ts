@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { runCli } from '../helpers/cli.js';
@@ -147,5 +149,38 @@ describe('sync-worker sync / status / cancel', () => {
       h.env,
     );
     expect(JSON.parse(u.stdout)).toMatchObject({ removed: true });
+  });
+
+  test('sync --wait on a terminal draws a progress bar with the ETA read from sync_progress', async () => {
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
+    const command = [
+      process.execPath,
+      '--import',
+      'tsx',
+      entry,
+      'sync',
+      '--connection',
+      connectionId,
+      '--entity',
+      'category',
+      '--mode',
+      'full',
+      '--wait',
+    ].join(' ');
+    const screen = await new Promise<{ code: number; out: string }>((resolve, reject) =>
+      execFile(
+        'script',
+        ['-qec', command, '/dev/null'],
+        { env: { PATH: process.env.PATH ?? '', ...h.env }, timeout: 60_000 },
+        (error, stdout) => {
+          if (error && typeof error.code !== 'number') reject(error);
+          else resolve({ code: error ? Number(error.code) : 0, out: stdout });
+        },
+      ),
+    );
+    expect(screen.code, screen.out).toBe(0);
+    expect(screen.out).toMatch(/100% \| \d+\/\d+ \| [\d.-]+\/min \| ETA [^|]+\| completed/);
+    expect(screen.out).toMatch(/: completed — \d+\/\d+ processed/);
   });
 });
