@@ -61,9 +61,9 @@ const woocommerce = z.object({
   ...common,
   type: z.literal('woocommerce'),
   credentials: z.object({
-    key: requiredString('WooCommerce consumer key, ck_…').regex(/^ck_\w+$/, 'must be a consumer key: ck_…'),
+    key: requiredString('WooCommerce consumer key, ck_…').regex(/^ck_\S+$/, 'must be a consumer key: ck_…'),
     secret: requiredString('WooCommerce consumer secret, cs_…').regex(
-      /^cs_\w+$/,
+      /^cs_\S+$/,
       'must be a consumer secret: cs_…',
     ),
   }),
