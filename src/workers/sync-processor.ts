@@ -28,6 +28,8 @@ export function classify(err: unknown): SyncWorkerError {
  * - invalid job data: fails at once (UnrecoverableError), writes nothing;
  * - cancelled / taken over: returns (the job is done, not failed);
  * - worker shutdown: the job goes back to the queue without using an attempt;
+ * - a long rate-limit pause asked by the source: the job is delayed by it,
+ *   without using an attempt (bounded by 4 × attempts starts);
  * - fatal error, or the last attempt: the sync is marked `failed` with one
  *   activity row, and the job fails without retry;
  * - other errors: rethrown, BullMQ retries with our backoff (Retry-After aware).
@@ -56,6 +58,13 @@ export function createSyncProcessor(deps: RunSyncDeps) {
       }
       const typed = classify(err);
       const attempts = job.opts.attempts ?? 1;
+      if (typed.retry === 'rate_limited' && typed.retryAfterMs && job.attemptsStarted <= attempts * 4) {
+        // The store asked for a pause longer than a request waits in place:
+        // come back after it, from the checkpoint, without using an attempt.
+        log.warn({ code: typed.code, retryAfterMs: typed.retryAfterMs }, 'source rate limit: sync delayed');
+        await job.moveToDelayed(Date.now() + typed.retryAfterMs, token);
+        throw new DelayedError();
+      }
       const lastAttempt = job.attemptsMade + 1 >= attempts;
       if (typed.retry === 'fatal' || lastAttempt) {
         log.error(
