@@ -25,6 +25,7 @@ export const syncQueueNames: readonly SyncQueueName[] = [
 /** Job names. */
 export const JobNames = {
   sync: 'sync',
+  preview: 'preview',
   cleanupPreviewCache: 'cleanup-preview-cache',
   maintainPartitions: 'maintain-partitions',
   sweepStalled: 'sweep-stalled',

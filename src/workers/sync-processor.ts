@@ -7,8 +7,11 @@ import {
   errorMessage,
   isSyncWorkerError,
 } from '../errors.js';
+import type { PreviewResult } from '../jobs/run-preview.js';
 import { runSync, SyncInterruptedError, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
+import { JobNames } from '../queues/queue-names.js';
 import { endSync } from '../sync/sync-lifecycle.js';
+import { createPreviewProcessor } from './preview-processor.js';
 
 /**
  * Any thrown value as a typed error with its retry class. Adapters classify
@@ -35,7 +38,13 @@ export function classify(err: unknown): SyncWorkerError {
  * - other errors: rethrown, BullMQ retries with our backoff (Retry-After aware).
  */
 export function createSyncProcessor(deps: RunSyncDeps) {
-  return async (job: Job, token?: string): Promise<SyncResult | { syncId: string; status: string }> => {
+  const preview = createPreviewProcessor(deps);
+  return async (
+    job: Job,
+    token?: string,
+  ): Promise<SyncResult | PreviewResult | { syncId: string; status: string }> => {
+    // `preview` jobs share the source queues (and their concurrency) with syncs.
+    if (job.name === JobNames.preview) return preview(job, token);
     const log = deps.runtime.logger.child({
       jobId: job.id,
       syncId: (job.data as { syncId?: string })?.syncId,

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { ErrorCodes, NotFoundError } from '../errors.js';
+import type { PreviewJobData } from '../jobs/run-preview.js';
+import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
+import type { Runtime } from '../runtime.js';
+import {
+  findCachedPreview,
+  previewCacheKey,
+  previewJobId,
+  type CachedPreview,
+} from '../sync/preview-cache.js';
+import { JobNames, syncQueueFor } from './queue-names.js';
+import { syncJobOptions } from './sync-job-options.js';
+
+export const enqueuePreviewInputSchema = z
+  .object({
+    connectionId: z.uuid(),
+    entityType: z.enum(entityTypes),
+    initiatedBy: z.uuid().nullable().default(null),
+    /** When given (the API), the connection must belong to this org. */
+    orgId: z.uuid().optional(),
+  })
+  .strict();
+
+export type EnqueuePreviewInput = z.input<typeof enqueuePreviewInputSchema>;
+
+export type EnqueuedPreview =
+  | { cached: true; cacheKey: string; preview: CachedPreview }
+  | { cached: false; cacheKey: string; jobId: string; status: 'pending' };
+
+/** A preview reruns from the start; a few attempts are enough. */
+const PREVIEW_ATTEMPTS = 3;
+
+/**
+ * The preview producer (the CLI and the HTTP API call it). It computes the
+ * cache key from the state of the mirror; a non-expired cached preview with
+ * that key is returned at once. Otherwise it adds a `preview` job to the
+ * source's queue whose job id is derived from the key, so identical requests
+ * share one job. A finished job left behind by an earlier hour (its row
+ * expired) or a failed one is replaced, so asking again recomputes.
+ */
+export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput): Promise<EnqueuedPreview> {
+  const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
+  const connection = await runtime.prisma.integrationConnection.findUnique({
+    where: { id: input.connectionId },
+    select: { id: true, orgId: true, type: true },
+  });
+  if (!connection || (input.orgId && connection.orgId !== input.orgId)) {
+    throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${input.connectionId} not found`);
+  }
+  const cacheKey = await previewCacheKey(runtime.prisma, connection.id, input.entityType);
+  const cached = await findCachedPreview(runtime.prisma, cacheKey);
+  if (cached) return { cached: true, cacheKey, preview: cached };
+
+  const queue = runtime.queue(syncQueueFor(connection.type));
+  const jobId = previewJobId(cacheKey);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === 'completed') {
+      // It may have finished between the lookup above and now.
+      const fresh = await findCachedPreview(runtime.prisma, cacheKey);
+      if (fresh) return { cached: true, cacheKey, preview: fresh };
+    }
+    if (state === 'completed' || state === 'failed') await existing.remove().catch(() => undefined);
+  }
+  const data: PreviewJobData = {
+    orgId: connection.orgId,
+    connectionId: connection.id,
+    entityType: input.entityType,
+    initiatedBy: input.initiatedBy,
+    cacheKey,
+  };
+  await queue.add(JobNames.preview, data, {
+    ...syncJobOptions(runtime.config),
+    attempts: Math.min(PREVIEW_ATTEMPTS, runtime.config.SYNC_MAX_ATTEMPTS),
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 24 * 3600 },
+    jobId,
+  });
+  runtime.logger.info(
+    { jobId, connectionId: connection.id, entityType: input.entityType },
+    'preview enqueued',
+  );
+  return { cached: false, cacheKey, jobId, status: 'pending' };
+}
+
+/** Where a preview's job stands, when it has one (its data tells the org). */
+export async function previewJobState(
+  runtime: Runtime,
+  type: Parameters<typeof syncQueueFor>[0],
+  cacheKey: string,
+): Promise<{ state: string; orgId: string | undefined; failedReason: string | undefined } | null> {
+  const job = await runtime.queue(syncQueueFor(type)).getJob(previewJobId(cacheKey));
+  if (!job) return null;
+  return {
+    state: await job.getState(),
+    orgId: (job.data as { orgId?: string } | undefined)?.orgId,
+    failedReason: job.failedReason || undefined,
+  };
+}
