@@ -3,6 +3,7 @@ import { registerApi } from './commands/api.js';
 import { registerConnection } from './commands/connection.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPreview } from './commands/preview.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerApi(program);
   registerStart(program);
   registerSync(program);
+  registerPreview(program);
   registerStatus(program);
   registerCancel(program);
   registerSchedule(program);

@@ -26,7 +26,7 @@ export type EnqueuePreviewInput = z.input<typeof enqueuePreviewInputSchema>;
 
 export type EnqueuedPreview =
   | { cached: true; cacheKey: string; preview: CachedPreview }
-  | { cached: false; cacheKey: string; jobId: string; status: 'pending' };
+  | { cached: false; cacheKey: string; jobId: string; queueName: string; status: 'pending' };
 
 /** A preview reruns from the start; a few attempts are enough. */
 const PREVIEW_ATTEMPTS = 3;
@@ -52,7 +52,8 @@ export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput)
   const cached = await findCachedPreview(runtime.prisma, cacheKey);
   if (cached) return { cached: true, cacheKey, preview: cached };
 
-  const queue = runtime.queue(syncQueueFor(connection.type));
+  const queueName = syncQueueFor(connection.type);
+  const queue = runtime.queue(queueName);
   const jobId = previewJobId(cacheKey);
   const existing = await queue.getJob(jobId);
   if (existing) {
@@ -82,7 +83,7 @@ export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput)
     { jobId, connectionId: connection.id, entityType: input.entityType },
     'preview enqueued',
   );
-  return { cached: false, cacheKey, jobId, status: 'pending' };
+  return { cached: false, cacheKey, jobId, queueName, status: 'pending' };
 }
 
 /** Where a preview's job stands, when it has one (its data tells the org). */
