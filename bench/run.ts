@@ -1,118 +1,60 @@
-// `npm run bench`: end-to-end sync throughput against the raw limit, in the
-// same run on the same machine. Not a test: it prints figures and writes
-// bench/results.json. Options: --customers N (50000), --rounds N (3).
-import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
+// `npm run bench`: prints figures and writes bench/results.json; not a test.
+// Suites (--suite sync|queries|concurrent|all, default all):
+//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N)
+//   queries     the seed's query table at the seed's scale (--log-rows N, --orgs N)
+//   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { createConnection } from '../src/connections/connection-repository.js';
-import { parseEncryptionKey } from '../src/connections/credentials-cipher.js';
-import { createLogger } from '../src/logger.js';
-import { createRuntime } from '../src/runtime.js';
-import { startWorkers } from '../src/workers/start-workers.js';
-import { createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
-import { engineRun, type EngineResult } from './engine-run.js';
-import { rawLimit, type RawResult } from './raw-limit.js';
+import { concurrentSyncs } from './concurrent-syncs.js';
+import { seedQueries } from './seed-queries.js';
+import { syncThroughput } from './sync-throughput.js';
 
 const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '50000' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    suite: { type: 'string', default: 'all' },
+    customers: { type: 'string', default: '50000' },
+    rounds: { type: 'string', default: '3' },
+    orgs: { type: 'string', default: '1000' },
+    'log-rows': { type: 'string', default: '3000000' },
+    syncs: { type: 'string', default: '1000' },
+    'store-customers': { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '50' },
+    pool: { type: 'string', default: '30' },
+  },
 });
-const customers = Number(values.customers);
-const rounds = Number(values.rounds);
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const key = 'b'.repeat(64);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-console.log(
-  `sync-worker bench: ${customers} customers, ${rounds} rounds, ${os.cpus().length} cores, node ${process.version}`,
-);
-const db = await createBenchDatabase(adminUrl);
-const store = await startFakeStoreProcess(customers);
-const config = loadConfig({
-  DATABASE_URL: db.url,
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
-  SYNC_ENCRYPTION_KEY: key,
-  LOG_LEVEL: 'warn',
-});
-const runtime = createRuntime(config, { logger: createLogger('warn') });
-const workers = await startWorkers(runtime, { encryptionKey: parseEncryptionKey(key), maintenance: false });
-const orgId = randomUUID();
-
-async function newConnection(name: string): Promise<string> {
-  const c = await createConnection(runtime.prisma, parseEncryptionKey(key), {
-    orgId,
-    type: 'woocommerce',
-    name,
-    baseUrl: store.url,
-    credentials: { key: store.consumerKey, secret: store.consumerSecret },
-    settings: { authMode: 'query' },
-  });
-  return c.id;
+const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
+for (const s of suites) {
+  if (!['sync', 'queries', 'concurrent'].includes(s)) throw new Error(`unknown suite ${s}`);
 }
 
-const raws: RawResult[] = [];
-const engines: EngineResult[] = [];
+const file = new URL('./results.json', import.meta.url);
+// A single suite's run keeps the other suites' last figures.
+let results: Record<string, unknown> = {};
 try {
-  // Warm-up (JIT, pools, the store's caches), not counted.
-  await rawLimit(
-    store,
-    db.url,
-    { orgId, connectionId: await newConnection('warm-raw') },
-    config.SYNC_PAGE_CONCURRENCY,
-  );
-  await engineRun(runtime, await newConnection('warm-engine'));
-  for (let i = 0; i < rounds; i++) {
-    // Each round loads into fresh, empty mirrors (one connection each).
-    const raw = await rawLimit(
-      store,
-      db.url,
-      { orgId, connectionId: await newConnection(`raw-${i}`) },
-      config.SYNC_PAGE_CONCURRENCY,
-    );
-    const engine = await engineRun(runtime, await newConnection(`engine-${i}`));
-    raws.push(raw);
-    engines.push(engine);
-    console.log(
-      `round ${i + 1}: raw ${raw.recordsPerSecond.toFixed(0)} rec/s (fetch ${raw.fetchSeconds.toFixed(2)} s + load ${raw.loadSeconds.toFixed(2)} s), ` +
-        `engine ${engine.recordsPerSecond.toFixed(0)} rec/s (${engine.seconds.toFixed(2)} s, ${engine.batches} batches), ` +
-        `progress share ${(engine.progressShare * 100).toFixed(1)} %`,
-    );
-  }
-} finally {
-  await workers.close();
-  await runtime.close();
-  await store.stop();
-  await db.drop();
+  results = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+} catch {
+  results = {};
 }
 
-const rawRate = median(raws.map((r) => r.recordsPerSecond));
-const engineRate = median(engines.map((e) => e.recordsPerSecond));
-const share = median(engines.map((e) => e.progressShare));
-const results = {
-  date: new Date().toISOString(),
-  machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
-  customers,
-  rounds,
-  pageConcurrency: config.SYNC_PAGE_CONCURRENCY,
-  batchSize: config.SYNC_BATCH_SIZE,
-  raw: { recordsPerSecond: rawRate, runs: raws },
-  engine: { recordsPerSecond: engineRate, runs: engines },
-  ratio: engineRate / rawRate,
-  progressShare: share,
-  targets: { ratio: 0.8, progressShare: 0.05 },
-};
-await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-console.log('\n| figure | value | target |\n| --- | --- | --- |');
-console.log(`| raw limit (fetch + COPY/INSERT … ON CONFLICT) | ${rawRate.toFixed(0)} records/s | |`);
-console.log(
-  `| end-to-end sync (BullMQ → adapter → batch writer → Prisma progress) | ${engineRate.toFixed(0)} records/s | |`,
-);
-console.log(`| ratio engine / raw | ${results.ratio.toFixed(2)} | ≥ 0.80 |`);
-console.log(
-  `| progress update + log row, share of batch transaction time | ${(share * 100).toFixed(1)} % | < 5 % |`,
-);
+if (suites.includes('sync')) {
+  // The sync suite's keys stay at the top level, as before the other suites.
+  const { queries, concurrent } = results;
+  results = {
+    ...(await syncThroughput(Number(values.customers), Number(values.rounds))),
+    queries,
+    concurrent,
+  };
+}
+if (suites.includes('queries')) {
+  results.queries = await seedQueries({ orgs: Number(values.orgs), logRows: Number(values['log-rows']) });
+}
+if (suites.includes('concurrent')) {
+  results.concurrent = await concurrentSyncs({
+    syncs: Number(values.syncs),
+    storeCustomers: Number(values['store-customers']),
+    concurrency: Number(values.concurrency),
+    poolSize: Number(values.pool),
+  });
+}
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote bench/results.json');
