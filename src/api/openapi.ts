@@ -28,6 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'connections', description: 'source stores' },
         { name: 'syncs', description: 'sync runs' },
+        { name: 'previews', description: 'what a full sync would change (cached one hour)' },
         { name: 'activity', description: 'sync_activity_log' },
         { name: 'operations', description: 'health, readiness, metrics' },
       ],

@@ -15,6 +15,7 @@ import { createMetrics, observeHttp, registerMetricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerActivityRoutes } from './routes/activity.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSyncRoutes } from './routes/syncs.js';
 
 export const API_PREFIX = '/api/v1';
@@ -69,6 +70,7 @@ export async function buildServer(
       api.addHook('onRequest', authHook(authenticate));
       registerConnectionRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
+      registerPreviewRoutes(api, ctx);
       registerActivityRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

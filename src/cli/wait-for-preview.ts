@@ -17,8 +17,11 @@ export async function waitForPreview(
   for (;;) {
     const preview = await findCachedPreview(runtime.prisma, pending.cacheKey);
     if (preview) return preview;
-    const job = await queue.getJob(previewJobId(pending.cacheKey));
-    if (job && (await job.isFailed())) throw failureOf(job.failedReason);
+    const jobId = previewJobId(pending.cacheKey);
+    // The state first: a job read before it failed would carry no failedReason.
+    if ((await queue.getJobState(jobId)) === 'failed') {
+      throw failureOf((await queue.getJob(jobId))?.failedReason);
+    }
     if (Date.now() > deadline) return null;
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }

@@ -85,18 +85,3 @@ export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput)
   );
   return { cached: false, cacheKey, jobId, queueName, status: 'pending' };
 }
-
-/** Where a preview's job stands, when it has one (its data tells the org). */
-export async function previewJobState(
-  runtime: Runtime,
-  type: Parameters<typeof syncQueueFor>[0],
-  cacheKey: string,
-): Promise<{ state: string; orgId: string | undefined; failedReason: string | undefined } | null> {
-  const job = await runtime.queue(syncQueueFor(type)).getJob(previewJobId(cacheKey));
-  if (!job) return null;
-  return {
-    state: await job.getState(),
-    orgId: (job.data as { orgId?: string } | undefined)?.orgId,
-    failedReason: job.failedReason || undefined,
-  };
-}

@@ -179,8 +179,10 @@ describe('one job per key, failures', () => {
     expect(res.cached).toBe(false);
     const job = await waitFor(
       async () => {
-        const j = await h.runtime.queue(QueueNames.woocommerce).getJob(previewJobId(res.cacheKey));
-        return j && (await j.isFailed()) ? j : null;
+        const queue = h.runtime.queue(QueueNames.woocommerce);
+        const id = previewJobId(res.cacheKey);
+        // The state first: a job read before it failed would carry no failedReason.
+        return (await queue.getJobState(id)) === 'failed' ? queue.getJob(id) : null;
       },
       { what: 'the preview job to fail' },
     );
@@ -201,8 +203,7 @@ describe('one job per key, failures', () => {
     const job = await queue.add(JobNames.preview, { orgId: 'nope', connectionId: connection.id });
     const failed = await waitFor(
       async () => {
-        const j = await queue.getJob(job.id!);
-        return j && (await j.isFailed()) ? j : null;
+        return (await queue.getJobState(job.id!)) === 'failed' ? queue.getJob(job.id!) : null;
       },
       { what: 'the invalid preview job to fail' },
     );
