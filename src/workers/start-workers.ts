@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Worker, type WorkerOptions } from 'bullmq';
 import type { SyncType } from '../adapters/types.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
@@ -38,6 +39,8 @@ const concurrencyOf = (runtime: Runtime, type: SyncType): number =>
 export async function startWorkers(runtime: Runtime, options: StartWorkersOptions): Promise<WorkerSet> {
   const { config, logger } = runtime;
   const shutdown = new AbortController();
+  // Every running sync listens for the shutdown: one listener per job slot.
+  setMaxListeners(0, shutdown.signal);
   const common: WorkerOptions = {
     connection: runtime.redis,
     prefix: config.QUEUE_PREFIX,

@@ -4,6 +4,7 @@ import { Prisma } from '../../db/prisma.js';
 import { SyncAction, SyncEntityType, SyncStatusType } from '../../generated/prisma/enums.js';
 import { secured, type ApiContext } from '../context.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
+import { currentOrgCondition } from '../rls.js';
 import { activityItem, errorResponses, nextCursor, responseOf } from '../openapi-schemas.js';
 import { jsonSchema, limitSchema, parseRequest } from '../validation.js';
 
@@ -65,7 +66,7 @@ export function registerActivityRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const q = parseRequest(activityQuery, request.query, 'query');
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+      const where: Prisma.Sql[] = [currentOrgCondition];
       if (q.syncId) where.push(Prisma.sql`sync_id = ${q.syncId}`);
       if (q.entityType) where.push(Prisma.sql`entity_type = ${q.entityType}::sync_entity_type`);
       if (q.action) where.push(Prisma.sql`action = ${q.action}::sync_action`);

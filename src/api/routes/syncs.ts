@@ -9,6 +9,7 @@ import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';
 import { syncView } from '../../sync/sync-view.js';
 import { secured, type ApiContext } from '../context.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
+import { currentOrgCondition } from '../rls.js';
 import { errorResponses, nextCursor, responseOf, syncViewSchema } from '../openapi-schemas.js';
 import { booleanQuery, jsonSchema, limitSchema, parseRequest } from '../validation.js';
 
@@ -132,7 +133,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
     async (request) => {
       const query = parseRequest(listQuery, request.query, 'query');
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+      const conditions: Prisma.Sql[] = [currentOrgCondition];
       if (query.active) conditions.push(Prisma.sql`status::text IN (${Prisma.join([...LIVE_STATUSES])})`);
       if (cursor)
         conditions.push(Prisma.sql`(started_at, id) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)`);
