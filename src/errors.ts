@@ -154,3 +154,15 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * Any thrown value as a typed error with its retry class. Adapters classify
+ * source errors themselves; what reaches here untyped (a lost database or
+ * Redis connection, a serialization failure, a bug) is retried: attempts are
+ * bounded and each retry resumes from the checkpoint, so a transient fault
+ * costs one batch and a permanent one ends as `failed` after the last attempt.
+ */
+export function classify(err: unknown): SyncWorkerError {
+  if (isSyncWorkerError(err)) return err;
+  return new SyncWorkerError(ErrorCodes.INTERNAL, errorMessage(err), { retry: 'retryable', cause: err });
+}

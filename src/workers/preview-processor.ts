@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ValidationError } from '../errors.js';
+import { ValidationError, classify } from '../errors.js';
 import {
   parsePreviewJobData,
   runPreview,
@@ -7,7 +7,6 @@ import {
   type RunPreviewDeps,
 } from '../jobs/run-preview.js';
 import { logActivity } from '../sync/activity-log.js';
-import { classify } from './sync-processor.js';
 
 /**
  * The processor of `preview` jobs (on the source queues, dispatched by name

@@ -1,29 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import {
-  ErrorCodes,
-  SyncCancelledError,
-  SyncWorkerError,
-  ValidationError,
-  errorMessage,
-  isSyncWorkerError,
-} from '../errors.js';
+import { SyncCancelledError, ValidationError, classify } from '../errors.js';
 import type { PreviewResult } from '../jobs/run-preview.js';
 import { runSync, SyncInterruptedError, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
 import { JobNames } from '../queues/queue-names.js';
 import { endSync } from '../sync/sync-lifecycle.js';
 import { createPreviewProcessor } from './preview-processor.js';
-
-/**
- * Any thrown value as a typed error with its retry class. Adapters classify
- * source errors themselves; what reaches here untyped (a lost database or
- * Redis connection, a serialization failure, a bug) is retried: attempts are
- * bounded and each retry resumes from the checkpoint, so a transient fault
- * costs one batch and a permanent one ends as `failed` after the last attempt.
- */
-export function classify(err: unknown): SyncWorkerError {
-  if (isSyncWorkerError(err)) return err;
-  return new SyncWorkerError(ErrorCodes.INTERNAL, errorMessage(err), { retry: 'retryable', cause: err });
-}
 
 /**
  * The BullMQ processor of the source queues: runs the sync and turns its
