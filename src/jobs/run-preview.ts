@@ -1,14 +1,10 @@
 import { z } from 'zod';
-import '../adapters/index.js';
-import { createAdapter } from '../adapters/registry.js';
-import { loadConnection } from '../connections/connection-repository.js';
-import { ErrorCodes, NotFoundError, SyncWorkerError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { logActivity } from '../sync/activity-log.js';
 import { CACHE_KEY_PATTERN, storePreview } from '../sync/preview-cache.js';
 import { computePreviewDelta, type PreviewStatistics } from '../sync/preview-delta.js';
-import { RedisRateGate, rateGateKey } from '../sync/rate-gate.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
+import { openSourceAdapter } from './open-source-adapter.js';
 import { entityTypes, parseWith } from './sync-job-data.js';
 
 /** What a preview job carries in Redis: ids only (credentials are loaded when it runs). */
@@ -57,26 +53,7 @@ export async function runPreview(
   const log = runtime.logger.child({ jobId: job.id, connectionId: data.connectionId, preview: true });
   const started = Date.now();
 
-  const connection = await loadConnection(runtime.prisma, deps.encryptionKey, data.connectionId);
-  if (connection.orgId !== data.orgId) {
-    throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${data.connectionId} not found`);
-  }
-  const adapter = createAdapter(connection.type, {
-    connectionId: connection.id,
-    baseUrl: connection.baseUrl,
-    credentials: connection.credentials,
-    settings: connection.settings,
-    rateGate: new RedisRateGate(runtime.redis, rateGateKey(runtime.config.QUEUE_PREFIX, connection.id)),
-    pageConcurrency: runtime.config.SYNC_PAGE_CONCURRENCY,
-    httpTimeoutMs: runtime.config.SYNC_HTTP_TIMEOUT,
-    logger: log,
-  });
-  if (!adapter.entities.includes(data.entityType)) {
-    throw new SyncWorkerError(
-      ErrorCodes.ENTITY_NOT_SUPPORTED,
-      `${connection.type} has no "${data.entityType}" entity (supported: ${adapter.entities.join(', ')})`,
-    );
-  }
+  const { connection, adapter } = await openSourceAdapter(runtime, deps.encryptionKey, data, log);
 
   const delta = await computePreviewDelta({
     db: runtime.prisma,

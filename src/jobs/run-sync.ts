@@ -1,17 +1,14 @@
-import '../adapters/index.js';
-import { createAdapter } from '../adapters/registry.js';
 import type { IncrementalCursor, SourceAdapter } from '../adapters/types.js';
-import { loadConnection } from '../connections/connection-repository.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Runtime } from '../runtime.js';
 import { logActivity } from '../sync/activity-log.js';
 import { readWalkState } from '../sync/commit-batch.js';
-import { RedisRateGate, rateGateKey } from '../sync/rate-gate.js';
 import { beginSync } from '../sync/sync-lifecycle.js';
 import { readMetadata, type DeltaCounts } from '../sync/sync-metadata.js';
 import { walkPages } from '../sync/walk-pages.js';
+import { openSourceAdapter } from './open-source-adapter.js';
 import { parseSyncJobData, type SyncJobData } from './sync-job-data.js';
 
 /** What a sync job returns (also the shape `sync --wait --json` builds on). */
@@ -67,23 +64,7 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
     return resultOf(progress);
   }
 
-  const connection = await loadConnection(runtime.prisma, deps.encryptionKey, data.connectionId);
-  const adapter = createAdapter(connection.type, {
-    connectionId: connection.id,
-    baseUrl: connection.baseUrl,
-    credentials: connection.credentials,
-    settings: connection.settings,
-    rateGate: new RedisRateGate(runtime.redis, rateGateKey(runtime.config.QUEUE_PREFIX, connection.id)),
-    pageConcurrency: runtime.config.SYNC_PAGE_CONCURRENCY,
-    httpTimeoutMs: runtime.config.SYNC_HTTP_TIMEOUT,
-    logger: log,
-  });
-  if (!adapter.entities.includes(data.entityType)) {
-    throw new SyncWorkerError(
-      ErrorCodes.ENTITY_NOT_SUPPORTED,
-      `${connection.type} has no "${data.entityType}" entity (supported: ${adapter.entities.join(', ')})`,
-    );
-  }
+  const { adapter } = await openSourceAdapter(runtime, deps.encryptionKey, data, log);
 
   if (progress.status === 'pending') {
     const started = await start(deps, adapter, data, progress.id, job.id, log);

@@ -50,7 +50,21 @@ async function createDatabase(label: string, template: string | undefined): Prom
     async drop() {
       await pool.end();
       if (process.env.KEEP_TEST_DB) return;
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await admin(async (c) => {
+        // pool.end() resolves before the sockets have closed: wait for the
+        // sessions to go, so FORCE does not kill a closing client (whose
+        // "terminating connection" error would surface as an uncaught one).
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const { rows } = await c.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0]!.n === 0 || Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      });
     },
   };
 }

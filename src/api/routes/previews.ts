@@ -11,6 +11,7 @@ import {
   type CachedPreview,
 } from '../../sync/preview-cache.js';
 import { secured, type ApiContext } from '../context.js';
+import { visibleConnection } from '../visible-connection.js';
 import { errorResponses, responseOf } from '../openapi-schemas.js';
 import { currentUserOrg } from '../rls.js';
 import { jsonSchema, parseRequest } from '../validation.js';
@@ -132,18 +133,7 @@ export function registerPreviewRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request, reply) => {
       const input = parseRequest(previewBody, request.body, 'body');
-      const connection = await ctx.asUser(request.userId, (tx) =>
-        tx.integrationConnection.findUnique({
-          where: { id: input.connectionId },
-          select: { id: true, orgId: true },
-        }),
-      );
-      if (!connection) {
-        throw new NotFoundError(
-          ErrorCodes.CONNECTION_NOT_FOUND,
-          `connection ${input.connectionId} not found`,
-        );
-      }
+      const connection = await visibleConnection(ctx, request.userId, input.connectionId);
       const result = await enqueuePreview(runtime, {
         connectionId: connection.id,
         entityType: input.entityType,

@@ -8,6 +8,7 @@ import { cancelSync } from '../../sync/cancel-sync.js';
 import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';
 import { syncView } from '../../sync/sync-view.js';
 import { secured, type ApiContext } from '../context.js';
+import { visibleConnection } from '../visible-connection.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
 import { currentOrgCondition } from '../rls.js';
 import { errorResponses, nextCursor, responseOf, syncViewSchema } from '../openapi-schemas.js';
@@ -68,20 +69,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request, reply) => {
       const input = parseRequest(triggerBody, request.body, 'body');
-      // The connection must be visible to the user under RLS; the producer then
-      // registers the sync for that connection's org only.
-      const connection = await ctx.asUser(request.userId, (tx) =>
-        tx.integrationConnection.findUnique({
-          where: { id: input.connectionId },
-          select: { id: true, orgId: true },
-        }),
-      );
-      if (!connection) {
-        throw new NotFoundError(
-          ErrorCodes.CONNECTION_NOT_FOUND,
-          `connection ${input.connectionId} not found`,
-        );
-      }
+      const connection = await visibleConnection(ctx, request.userId, input.connectionId);
       const sync = await enqueueSync(runtime, {
         connectionId: connection.id,
         entityType: input.entityType,
