@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { defaultMigrationsDir } from '../../src/db/migrate/migration-files.js';
+import { migrateUp } from '../../src/db/migrate/migrator.js';
+import { enqueueSync } from '../../src/queues/enqueue-sync.js';
+import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
+import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let postgres: PrivatePostgres;
+let h: SyncHarness;
+let fake: FakeWooServer;
+let db: pg.Pool;
+const CUSTOMERS = 2000;
+
+beforeAll(async () => {
+  postgres = await startPrivatePostgres();
+  const admin = new pg.Client({ connectionString: postgres.url('postgres') });
+  await admin.connect();
+  await admin.query('CREATE DATABASE sync');
+  await admin.end();
+  await migrateUp({ databaseUrl: postgres.url('sync'), migrationsDir: defaultMigrationsDir });
+  db = new pg.Pool({ connectionString: postgres.url('sync'), max: 2 });
+  db.on('error', () => undefined); // the crash below cuts idle clients too
+  h = await createSyncHarness('pgrestart', {
+    DATABASE_URL: postgres.url('sync'),
+    SYNC_BATCH_SIZE: '100',
+    SYNC_PAGE_CONCURRENCY: '1',
+    SYNC_BACKOFF_BASE: '300ms',
+    SYNC_MAX_ATTEMPTS: '10',
+  });
+  fake = await startFakeWooCommerce({ customers: CUSTOMERS, seed: 4, latencyMs: 40 });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  await db?.end();
+  await fake?.close();
+  await postgres?.stop();
+});
+
+test('Postgres crashed and restarted mid-sync: the job retries, resumes and completes exactly once', async () => {
+  const conn = await h.addConnection(fake.connection());
+  await h.startWorkers();
+  const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
+
+  postgres.crash();
+  await postgres.start();
+
+  const status = await waitFor(
+    async () => {
+      const { rows } = await db.query('SELECT status::text FROM sync_progress WHERE sync_id = $1', [syncId]);
+      const s = rows[0]?.status as string | undefined;
+      return s && !['pending', 'in_progress'].includes(s) ? s : null;
+    },
+    { timeoutMs: 120_000, what: 'the sync to end after the restart' },
+  );
+  expect(status).toBe('completed');
+  const { rows: progress } = await db.query(
+    'SELECT processed_count, total_items, batch_number FROM sync_progress WHERE sync_id = $1',
+    [syncId],
+  );
+  expect(progress[0]).toMatchObject({ processed_count: CUSTOMERS, total_items: CUSTOMERS });
+  const { rows: records } = await db.query(
+    `SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS d FROM sync_record WHERE connection_id = $1`,
+    [conn.id],
+  );
+  expect(records[0]).toEqual({ n: CUSTOMERS, d: CUSTOMERS });
+  const { rows: log } = await db.query(
+    `SELECT action::text, record_count FROM sync_activity_log WHERE sync_id = $1`,
+    [syncId],
+  );
+  expect(log.filter((r) => r.action === 'sync_complete')).toHaveLength(1);
+  const batches = log.filter((r) => r.action === 'batch_process');
+  expect(batches).toHaveLength(progress[0].batch_number);
+  expect(batches.reduce((s, r) => s + r.record_count, 0)).toBe(CUSTOMERS);
+  expect(log.some((r) => r.action === 'partial_resume')).toBe(true);
+  expect(log.some((r) => r.action === 'error_recovery')).toBe(true);
+});
