@@ -1,6 +1,6 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
-//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N)
+//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N)
 //   queries     the seed's query table at the seed's scale (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     suite: { type: 'string', default: 'all' },
     customers: { type: 'string', default: '50000' },
     rounds: { type: 'string', default: '3' },
+    'batch-size': { type: 'string', default: '100' },
     orgs: { type: 'string', default: '1000' },
     'log-rows': { type: 'string', default: '3000000' },
     syncs: { type: 'string', default: '1000' },
@@ -40,7 +41,7 @@ if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
   const { queries, concurrent } = results;
   results = {
-    ...(await syncThroughput(Number(values.customers), Number(values.rounds))),
+    ...(await syncThroughput(Number(values.customers), Number(values.rounds), Number(values['batch-size']))),
     queries,
     concurrent,
   };

@@ -15,9 +15,9 @@ import { adminUrl, median, redisUrl } from './stats.js';
 
 const key = 'b'.repeat(64);
 
-export async function syncThroughput(customers: number, rounds: number) {
+export async function syncThroughput(customers: number, rounds: number, batchSize = 100) {
   console.log(
-    `sync-worker bench: ${customers} customers, ${rounds} rounds, ${os.cpus().length} cores, node ${process.version}`,
+    `sync-worker bench: ${customers} customers, ${rounds} rounds, SYNC_BATCH_SIZE ${batchSize}, ${os.cpus().length} cores, node ${process.version}`,
   );
   const db = await createBenchDatabase(adminUrl);
   const store = await startFakeStoreProcess(customers);
@@ -26,6 +26,7 @@ export async function syncThroughput(customers: number, rounds: number) {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
     SYNC_ENCRYPTION_KEY: key,
+    SYNC_BATCH_SIZE: String(batchSize),
     LOG_LEVEL: 'warn',
   });
   const runtime = createRuntime(config, { logger: createLogger('warn') });

@@ -64,7 +64,7 @@ export const envSchema = z.object({
   SYNC_CONCURRENCY_SHOPIFY: intIn(1, 100).default(2),
   /** Concurrent maintenance jobs. @defaultValue 1 */
   SYNC_CONCURRENCY_MAINTENANCE: intIn(1, 10).default(1),
-  /** Records per batch (one page, one transaction). @defaultValue 100 */
+  /** Records per batch (one transaction); above the source's page maximum a batch spans several pages. @defaultValue 100 */
   SYNC_BATCH_SIZE: intIn(1, 1000).default(100),
   /** Pages fetched ahead concurrently per sync (p-limit). @defaultValue 4 */
   SYNC_PAGE_CONCURRENCY: intIn(1, 16).default(4),

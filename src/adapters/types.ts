@@ -67,6 +67,8 @@ export interface CountRequest {
  */
 export interface SourceAdapter {
   readonly type: SyncType;
+  /** Most records one page request may return (WooCommerce: 100). Batches larger than this span several pages. */
+  readonly maxPageSize: number;
   /** Entity types this source has; others fail with ENTITY_NOT_SUPPORTED. */
   readonly entities: readonly SyncEntityType[];
   /** True when the source filters by modification time server-side for this entity. */

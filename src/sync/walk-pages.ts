@@ -68,9 +68,11 @@ function mapPage(
 }
 
 /**
- * Pages → batches, one transaction each, in order. The next page is mapped
- * while the previous batch commits (never more than one commit in flight, so
- * the progress row still advances batch by batch). The last page carries the
+ * Pages → batches, one transaction each, in order. A batch is one page, or
+ * ⌈pageSize / adapter.maxPageSize⌉ pages when the batch size is larger than
+ * what the source returns per request. The next page is mapped while the
+ * previous batch commits (never more than one commit in flight, so the
+ * progress row still advances batch by batch). The last page carries the
  * deletion scan of a full sync and completes the sync.
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
@@ -109,9 +111,15 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       mode,
       since: meta.since ?? null,
       checkpoint: meta.checkpoint ?? null,
-      pageSize: options.pageSize,
+      pageSize: Math.min(options.pageSize, adapter.maxPageSize),
       signal: options.signal,
     });
+    const pagesPerBatch = Math.max(1, Math.ceil(options.pageSize / adapter.maxPageSize));
+    let group: { pages: number; records: CanonicalRecord[]; failures: ItemFailure[] } = {
+      pages: 0,
+      records: [],
+      failures: [],
+    };
     for await (const page of pages) {
       if (options.stopRequested()) {
         await settle();
@@ -119,6 +127,12 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       }
       const mapped = mapPage(adapter, target.entityType, page, maxSeen);
       maxSeen = mapped.maxSeen;
+      group.pages += 1;
+      group.records.push(...mapped.records);
+      group.failures.push(...mapped.failures);
+      if (group.pages < pagesPerBatch && !page.done) continue;
+      const batch = group;
+      group = { pages: 0, records: [], failures: [] };
       const sourceIds =
         page.done && mode === 'full'
           ? await collectSourceIds(adapter, target.entityType, options.signal)
@@ -128,8 +142,8 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         target,
         state,
         userId: options.userId,
-        records: mapped.records,
-        failures: mapped.failures,
+        records: batch.records,
+        failures: batch.failures,
         checkpoint: page.checkpoint,
         maxSeen,
         final: page.done,

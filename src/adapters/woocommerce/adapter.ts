@@ -42,6 +42,7 @@ const ID_ORDER = { orderby: 'id', order: 'asc' } as const;
  * modification filter, so the engine fetches them in full and compares hashes.
  */
 export class WooCommerceAdapter implements SourceAdapter {
+  readonly maxPageSize = WOO_MAX_PER_PAGE;
   readonly type = 'woocommerce' as const;
   readonly entities: readonly SyncEntityType[] = WOO_ENTITIES;
   private readonly client: WooClient;
