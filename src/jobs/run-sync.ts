@@ -169,7 +169,7 @@ async function walk(
       },
       userId: data.initiatedBy,
       state: await readWalkState(runtime.prisma, progressId),
-      pageSize: runtime.config.SYNC_BATCH_SIZE,
+      batchSize: runtime.config.SYNC_BATCH_SIZE,
       deleteGuard: runtime.config.SYNC_DELETE_GUARD,
       signal: fetchAbort.signal,
       stopRequested: () => deps.shutdown.aborted,

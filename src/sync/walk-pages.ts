@@ -19,7 +19,8 @@ export interface WalkOptions {
   target: BatchTarget;
   userId: string | null;
   state: WalkState;
-  pageSize: number;
+  /** Records per batch transaction (SYNC_BATCH_SIZE). */
+  batchSize: number;
   deleteGuard: number;
   /** Aborts page fetches (cancel, shutdown). */
   signal: AbortSignal;
@@ -69,7 +70,7 @@ function mapPage(
 
 /**
  * Pages → batches, one transaction each, in order. A batch is one page, or
- * ⌈pageSize / adapter.maxPageSize⌉ pages when the batch size is larger than
+ * ⌈batchSize / adapter.maxPageSize⌉ pages when the batch size is larger than
  * what the source returns per request. The next page is mapped while the
  * previous batch commits (never more than one commit in flight, so the
  * progress row still advances batch by batch). The last page carries the
@@ -111,10 +112,10 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       mode,
       since: meta.since ?? null,
       checkpoint: meta.checkpoint ?? null,
-      pageSize: Math.min(options.pageSize, adapter.maxPageSize),
+      pageSize: Math.min(options.batchSize, adapter.maxPageSize),
       signal: options.signal,
     });
-    const pagesPerBatch = Math.max(1, Math.ceil(options.pageSize / adapter.maxPageSize));
+    const pagesPerBatch = Math.max(1, Math.ceil(options.batchSize / adapter.maxPageSize));
     let group: { pages: number; records: CanonicalRecord[]; failures: ItemFailure[] } = {
       pages: 0,
       records: [],
