@@ -10,6 +10,7 @@ import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
 import { createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
 import { engineRun, type EngineResult } from './engine-run.js';
+import { progressCost, type ProgressCost } from './progress-cost.js';
 import { rawLimit, type RawResult } from './raw-limit.js';
 import { adminUrl, median, redisUrl } from './stats.js';
 
@@ -47,6 +48,7 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
 
   const raws: RawResult[] = [];
   const engines: EngineResult[] = [];
+  const costs: ProgressCost[] = [];
   try {
     // Warm-up (JIT, pools, the store's caches), not counted.
     await rawLimit(
@@ -73,6 +75,9 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
           `progress share ${(engine.progressShare * 100).toFixed(1)} %`,
       );
     }
+    // The progress update + log row measured apart from fetching (median of the rounds).
+    await progressCost(runtime, orgId, batchSize); // warm-up
+    for (let i = 0; i < rounds; i++) costs.push(await progressCost(runtime, orgId, batchSize));
   } finally {
     await workers.close();
     await runtime.close();
@@ -83,6 +88,7 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
   const rawRate = median(raws.map((r) => r.recordsPerSecond));
   const engineRate = median(engines.map((e) => e.recordsPerSecond));
   const share = median(engines.map((e) => e.progressShare));
+  const isolatedShare = median(costs.map((c) => c.share));
   const results = {
     date: new Date().toISOString(),
     machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
@@ -94,6 +100,7 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
     engine: { recordsPerSecond: engineRate, runs: engines },
     ratio: engineRate / rawRate,
     progressShare: share,
+    progressCost: { share: isolatedShare, runs: costs },
     targets: { ratio: 0.8, progressShare: 0.05 },
   };
   console.log('\n| figure | value | target |\n| --- | --- | --- |');
@@ -103,7 +110,10 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
   );
   console.log(`| ratio engine / raw | ${results.ratio.toFixed(2)} | ≥ 0.80 |`);
   console.log(
-    `| progress update + log row, share of batch transaction time | ${(share * 100).toFixed(1)} % | < 5 % |`,
+    `| progress update + log row, share of batch transaction time (wall clock, during the sync) | ${(share * 100).toFixed(1)} % | < 5 % |`,
+  );
+  console.log(
+    `| progress update + log row, share of batch time measured apart (same batches with vs without) | ${(isolatedShare * 100).toFixed(1)} % | < 5 % |`,
   );
   return results;
 }
