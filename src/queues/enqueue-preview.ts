@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, NotFoundError } from '../errors.js';
+import { producerConnection } from './producer-connection.js';
 import type { PreviewJobData } from '../jobs/run-preview.js';
 import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
 import type { Runtime } from '../runtime.js';
@@ -41,13 +41,7 @@ const PREVIEW_ATTEMPTS = 3;
  */
 export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput): Promise<EnqueuedPreview> {
   const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
-  const connection = await runtime.prisma.integrationConnection.findUnique({
-    where: { id: input.connectionId },
-    select: { id: true, orgId: true, type: true },
-  });
-  if (!connection || (input.orgId && connection.orgId !== input.orgId)) {
-    throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${input.connectionId} not found`);
-  }
+  const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
   const cacheKey = await previewCacheKey(runtime.prisma, connection.id, input.entityType);
   const cached = await findCachedPreview(runtime.prisma, cacheKey);
   if (cached) return { cached: true, cacheKey, preview: cached };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, NotFoundError } from '../errors.js';
+import { producerConnection } from './producer-connection.js';
 import { entityTypes, parseWith, type SyncJobData } from '../jobs/sync-job-data.js';
 import type { Runtime } from '../runtime.js';
 import { createPendingSync } from '../sync/sync-lifecycle.js';
@@ -36,13 +36,7 @@ export interface EnqueuedSync {
  */
 export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Promise<EnqueuedSync> {
   const input = parseWith(enqueueSyncInputSchema, raw, 'sync request');
-  const connection = await runtime.prisma.integrationConnection.findUnique({
-    where: { id: input.connectionId },
-    select: { id: true, orgId: true, type: true },
-  });
-  if (!connection || (input.orgId && connection.orgId !== input.orgId)) {
-    throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${input.connectionId} not found`);
-  }
+  const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
   const pending = await createPendingSync(runtime.prisma, {
     orgId: connection.orgId,
     connectionId: connection.id,
