@@ -83,6 +83,8 @@ export const envSchema = z.object({
   SYNC_STALL_TIMEOUT: duration('SYNC_STALL_TIMEOUT').default(1_800_000),
   /** Timeout of one HTTP request to a source. @defaultValue 30s */
   SYNC_HTTP_TIMEOUT: duration('SYNC_HTTP_TIMEOUT').default(30_000),
+  /** A source's Retry-After up to this long is waited out by the request; a longer one delays the sync job (without using an attempt). @defaultValue 60s */
+  SYNC_MAX_INLINE_RETRY_AFTER: duration('SYNC_MAX_INLINE_RETRY_AFTER').default(60_000),
   /** Months of sync_activity_log partitions kept. @defaultValue 12 */
   SYNC_LOG_RETENTION_MONTHS: intIn(1, 120).default(12),
   /** Monthly partitions created ahead of the current month. @defaultValue 3 */

@@ -108,6 +108,8 @@ export interface AdapterContext {
   requestRetries?: number;
   /** First in-place retry delay in ms (doubles, with jitter). @defaultValue 500 */
   retryBaseMs?: number;
+  /** A Retry-After up to this many ms is waited out in place; a longer one goes to the job, which is delayed by it. @defaultValue 60000 */
+  maxInPlaceRetryAfterMs?: number;
   logger?: import('../logger.js').Logger;
 }
 

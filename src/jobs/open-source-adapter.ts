@@ -32,6 +32,7 @@ export async function openSourceAdapter(
     rateGate: new RedisRateGate(runtime.redis, rateGateKey(runtime.config.QUEUE_PREFIX, connection.id)),
     pageConcurrency: runtime.config.SYNC_PAGE_CONCURRENCY,
     httpTimeoutMs: runtime.config.SYNC_HTTP_TIMEOUT,
+    maxInPlaceRetryAfterMs: runtime.config.SYNC_MAX_INLINE_RETRY_AFTER,
     logger: log,
   });
   if (!adapter.entities.includes(job.entityType)) {

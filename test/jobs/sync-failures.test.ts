@@ -199,3 +199,33 @@ describe('deletions', () => {
     expect(await liveCount(conn.id)).toBe(40);
   });
 });
+
+describe('a long Retry-After', () => {
+  test('delays the sync job past the pause without using an attempt; the sync completes', async () => {
+    const slow = await createSyncHarness('wooretry', {
+      SYNC_BATCH_SIZE: '100',
+      SYNC_MAX_INLINE_RETRY_AFTER: '500ms',
+      SYNC_PAGE_CONCURRENCY: '1',
+    });
+    try {
+      await slow.startWorkers();
+      // Every 8th request: 429 with a 1 s Retry-After, longer than the 500 ms waited in place.
+      const fake = await fakeStore({ customers: 400, rateLimit: { every: 8, retryAfterSeconds: 1 } });
+      const conn = await slow.addConnection(fake.connection());
+      const { syncId } = await enqueueSync(slow.runtime, { connectionId: conn.id, entityType: 'customer' });
+      await slow.waitForStatus(syncId, TERMINAL, 120_000);
+      const row = await slow.progress(syncId);
+      expect(row.status, JSON.stringify(row.metadata)).toBe('completed');
+      expect(row.processedCount).toBe(400);
+      const job = await slow.runtime.queue(QueueNames.woocommerce).getJob(syncId);
+      expect(job?.attemptsMade).toBe(1); // BullMQ counts the finishing attempt; the delays did not count
+      expect(job?.attemptsStarted).toBeGreaterThan(1); // but the job did come back
+      const log = await slow.activity(syncId);
+      expect(log.some((r) => r.action === 'partial_resume')).toBe(true);
+      expect(log.some((r) => r.action === 'error_recovery')).toBe(false);
+      expect(log.filter((r) => r.action === 'sync_complete')).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -40,6 +40,7 @@ export class WooClient {
       timeoutMs: context.httpTimeoutMs,
       requestRetries: context.requestRetries,
       retryBaseMs: context.retryBaseMs,
+      maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
       logger: context.logger,
       secrets: this.secrets,
       describeFailure: describeWooFailure,
