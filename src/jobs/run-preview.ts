@@ -61,6 +61,7 @@ export async function runPreview(
     connectionId: connection.id,
     entityType: data.entityType,
     pageSize: runtime.config.SYNC_BATCH_SIZE,
+    deleteGuard: runtime.config.SYNC_DELETE_GUARD,
     signal: deps.shutdown,
   });
   const stored = await runtime.prisma.$transaction(async (tx) => {

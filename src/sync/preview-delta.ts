@@ -46,6 +46,12 @@ export interface PreviewDelta {
   /** Cap of each item list; lists are truncated when a count exceeds it. */
   item_limit: number;
   truncated: boolean;
+  /**
+   * What a full sync's delete guard would do with `deleted_count`: it marks
+   * nothing when more than `limit` (SYNC_DELETE_GUARD of the `live` mirror)
+   * would go. Absent when the preview was computed without a guard.
+   */
+  delete_guard?: { live: number; limit: number; blocked: boolean };
   connection_id: string;
   entity_type: SyncEntityType;
 }
@@ -57,6 +63,8 @@ export interface PreviewDeltaOptions {
   connectionId: string;
   entityType: SyncEntityType;
   pageSize: number;
+  /** SYNC_DELETE_GUARD: reported as `delete_guard` (the deletions are counted either way). */
+  deleteGuard?: number;
   /** @defaultValue DEFAULT_PREVIEW_ITEM_LIMIT */
   itemLimit?: number;
   signal?: AbortSignal;
@@ -237,6 +245,10 @@ async function findDeletions(
   );
   const vanished = live.map((r) => r.external_id).filter((id) => !sourceIds.has(id));
   delta.statistics.deleted_count = vanished.length;
+  if (options.deleteGuard !== undefined) {
+    const guardLimit = Math.floor(live.length * options.deleteGuard);
+    delta.delete_guard = { live: live.length, limit: guardLimit, blocked: vanished.length > guardLimit };
+  }
   if (vanished.length === 0) return;
   const sample = vanished.sort(compareIds).slice(0, limit);
   const rows = await db.$queryRawUnsafe<{ external_id: string; data: Record<string, unknown> }[]>(

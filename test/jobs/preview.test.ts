@@ -102,6 +102,8 @@ describe('preview of customers after a full sync and 3 modified + 2 new + 1 dele
     expect(preview.delta).toMatchObject({
       truncated: false,
       item_limit: 100,
+      // 1 of 230 live rows would go: well within SYNC_DELETE_GUARD (50 %)
+      delete_guard: { live: 230, limit: 115, blocked: false },
       connection_id: connection.id,
       entity_type: 'customer',
     });
@@ -210,5 +212,25 @@ describe('one job per key, failures', () => {
     expect(failed.failedReason).toMatch(/invalid preview job data/);
     expect(failed.attemptsMade).toBe(1);
     expect(await previewRows(job.id!)).toEqual([]);
+  });
+});
+
+describe('the delete guard', () => {
+  test('a preview says when a full sync would refuse its deletions', async () => {
+    const small = await startFakeWooCommerce({ customers: 40, seed: 12 });
+    try {
+      const conn = await h.addConnection(small.connection());
+      const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+      expect(await h.waitForStatus(syncId, ['completed', 'completed_with_errors', 'failed'])).toBe(
+        'completed',
+      );
+      for (const id of small.store.ids('customer').slice(0, 30)) small.store.delete('customer', id);
+      const { cacheKey } = await enqueuePreview(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+      const preview = await waitForPreview(cacheKey);
+      expect(preview.delta.statistics.deleted_count).toBe(30);
+      expect(preview.delta.delete_guard).toEqual({ live: 40, limit: 20, blocked: true });
+    } finally {
+      await small.close();
+    }
   });
 });
