@@ -24,6 +24,12 @@ export type MapResult =
  */
 export type PageCheckpoint = Record<string, unknown>;
 
+/** A chunk of a deletion scan: source ids, and where the scan resumes after them. */
+export interface IdChunk {
+  ids: string[];
+  checkpoint: PageCheckpoint;
+}
+
 /** The incremental cursor kept in `sync_state.cursor` between runs. */
 export interface IncrementalCursor {
   /** ISO-8601 UTC of the newest `sourceUpdatedAt` seen. */
@@ -77,8 +83,11 @@ export interface SourceAdapter {
   count(request: CountRequest): Promise<number>;
   /** Pages in a stable order from the checkpoint; concurrency bounded inside (p-limit). */
   pages(request: PageRequest): AsyncIterable<Page>;
-  /** Every external id currently in the source (deletion scan), in chunks. */
-  scanIds(entity: SyncEntityType, signal?: AbortSignal): AsyncIterable<string[]>;
+  /**
+   * Every external id currently in the source (deletion scan), in chunks,
+   * each with the checkpoint that resumes the scan right after it (`from`).
+   */
+  scanIds(entity: SyncEntityType, signal?: AbortSignal, from?: PageCheckpoint | null): AsyncIterable<IdChunk>;
   /** Raw item → canonical record, or the reason it cannot be mapped. */
   map(entity: SyncEntityType, raw: unknown): MapResult;
   /** Any thrown value → a typed error with its retry class. */

@@ -1,4 +1,4 @@
-import type { SourceAdapter, SyncEntityType } from '../adapters/types.js';
+import type { PageCheckpoint, SourceAdapter, SyncEntityType } from '../adapters/types.js';
 import type { PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import type { BatchTarget } from './batch-writer.js';
@@ -9,15 +9,51 @@ export interface DeletionOutcome {
   guarded?: { wouldDelete: number; live: number; limit: number };
 }
 
-/** Every external id the source has now (the id scan of a full sync). */
+/** How many times a deletion scan waits out a long rate-limit pause before it gives up. */
+const SCAN_RATE_LIMIT_WAITS = 10;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Every external id the source has now (the id scan of a full sync). The scan
+ * is the last step before a full sync completes and has no checkpoint in the
+ * database, so a rate-limit pause longer than a request waits in place is
+ * waited out here and the scan resumes after its last chunk (up to
+ * SCAN_RATE_LIMIT_WAITS times) instead of failing the attempt and starting over.
+ */
 export async function collectSourceIds(
   adapter: SourceAdapter,
   entity: SyncEntityType,
   signal?: AbortSignal,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for await (const chunk of adapter.scanIds(entity, signal)) ids.push(...chunk);
-  return ids;
+  let from: PageCheckpoint | null = null;
+  for (let waits = 0; ; waits++) {
+    try {
+      for await (const chunk of adapter.scanIds(entity, signal, from)) {
+        ids.push(...chunk.ids);
+        from = chunk.checkpoint;
+      }
+      return ids;
+    } catch (err) {
+      const typed = adapter.classifyError(err);
+      if (typed.retry !== 'rate_limited' || !typed.retryAfterMs || waits >= SCAN_RATE_LIMIT_WAITS) throw err;
+      await sleep(typed.retryAfterMs, signal);
+    }
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { WooCommerceAdapter } from '../../src/adapters/woocommerce/adapter.js';
 import type {
   AdapterContext,
+  IdChunk,
   Page,
   PageRequest,
   RateGate,
@@ -60,9 +61,9 @@ export async function collect(
   return { pages: all, items, ids: items.map((i) => (i as { id: number }).id) };
 }
 
-export async function collectIds(chunks: AsyncIterable<string[]>): Promise<string[]> {
+export async function collectIds(chunks: AsyncIterable<IdChunk>): Promise<string[]> {
   const ids: string[] = [];
-  for await (const chunk of chunks) ids.push(...chunk);
+  for await (const chunk of chunks) ids.push(...chunk.ids);
   return ids;
 }
 

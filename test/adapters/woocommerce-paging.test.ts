@@ -185,3 +185,20 @@ describe('scanIds (deletion scans)', () => {
 function keys(server: FakeWooServer): string {
   return `consumer_key=${server.consumerKey}&consumer_secret=${server.consumerSecret}`;
 }
+
+describe('scanIds resumes from a checkpoint', () => {
+  test('the chunks after a checkpoint are exactly the rest of the ids', async () => {
+    const server = await startFakeWooCommerce({ customers: 450, seed: 31 });
+    try {
+      const adapter = wooAdapter(server);
+      const chunks = [];
+      for await (const chunk of adapter.scanIds('customer')) chunks.push(chunk);
+      expect(chunks.length).toBeGreaterThan(2);
+      const all = chunks.flatMap((c) => c.ids);
+      const afterSecond = await collectIds(adapter.scanIds('customer', undefined, chunks[1]!.checkpoint));
+      expect(afterSecond).toEqual(all.slice(chunks[0]!.ids.length + chunks[1]!.ids.length));
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -6,9 +6,11 @@ import { classifySourceError } from '../http/classify.js';
 import type {
   AdapterContext,
   CountRequest,
+  IdChunk,
   IncrementalCursor,
   MapResult,
   Page,
+  PageCheckpoint,
   PageRequest,
   SourceAdapter,
   SyncEntityType,
@@ -95,13 +97,19 @@ export class WooCommerceAdapter implements SourceAdapter {
     }
   }
 
-  async *scanIds(entity: SyncEntityType, signal?: AbortSignal): AsyncGenerator<string[]> {
+  async *scanIds(
+    entity: SyncEntityType,
+    signal?: AbortSignal,
+    from?: PageCheckpoint | null,
+  ): AsyncGenerator<IdChunk> {
     const route = routeOf(entity);
     if (!route.paginated) {
       const { items } = await this.client.list(route.path, route.filters, signal);
-      yield items.map((item) => String(itemId(item, route.path)));
+      yield { ids: items.map((item) => String(itemId(item, route.path))), checkpoint: { v: 1, walk: 'single' } };
       return;
     }
+    const resume = parseCheckpoint(from ?? null);
+    const start = resume?.walk === 'id' ? { offset: resume.offset, lastId: resume.lastId } : { offset: 0, lastId: 0 };
     const pages = walkById({
       fetchWindow: (offset, limit, s) =>
         this.items(route, { _fields: 'id', ...ID_ORDER, per_page: limit, offset }, s),
@@ -110,11 +118,16 @@ export class WooCommerceAdapter implements SourceAdapter {
       overlap: 5,
       prefetch: this.concurrency,
       limit: this.limit,
-      start: { offset: 0, lastId: 0 },
+      start,
       signal,
     });
     for await (const page of pages) {
-      if (page.items.length > 0) yield page.items.map((item) => String(itemId(item, route.path)));
+      if (page.items.length > 0) {
+        yield {
+          ids: page.items.map((item) => String(itemId(item, route.path))),
+          checkpoint: { v: 1, walk: 'id', ...page.position },
+        };
+      }
     }
   }
 
