@@ -105,11 +105,15 @@ export class WooCommerceAdapter implements SourceAdapter {
     const route = routeOf(entity);
     if (!route.paginated) {
       const { items } = await this.client.list(route.path, route.filters, signal);
-      yield { ids: items.map((item) => String(itemId(item, route.path))), checkpoint: { v: 1, walk: 'single' } };
+      yield {
+        ids: items.map((item) => String(itemId(item, route.path))),
+        checkpoint: { v: 1, walk: 'single' },
+      };
       return;
     }
     const resume = parseCheckpoint(from ?? null);
-    const start = resume?.walk === 'id' ? { offset: resume.offset, lastId: resume.lastId } : { offset: 0, lastId: 0 };
+    const start =
+      resume?.walk === 'id' ? { offset: resume.offset, lastId: resume.lastId } : { offset: 0, lastId: 0 };
     const pages = walkById({
       fetchWindow: (offset, limit, s) =>
         this.items(route, { _fields: 'id', ...ID_ORDER, per_page: limit, offset }, s),
