@@ -7,7 +7,12 @@ import type {
   RateGate,
   SyncEntityType,
 } from '../../src/adapters/types.js';
-import type { FakeWooServer } from '../fakes/woocommerce/server.js';
+import { afterEach } from 'vitest';
+import {
+  startFakeWooCommerce,
+  type FakeWooOptions,
+  type FakeWooServer,
+} from '../fakes/woocommerce/server.js';
 
 /** An in-memory RateGate that records every pause (the real one lives in Redis). */
 export class MemoryRateGate implements RateGate {
@@ -80,4 +85,22 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & Reco
     return err as Error & Record<string, unknown>;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * A fake store per test, closed after each: `const start = useFakeStore();`
+ * at file level, then `const server = await start({ customers: 10 });`.
+ */
+export function useFakeStore(
+  defaults: FakeWooOptions = {},
+): (options: FakeWooOptions) => Promise<FakeWooServer> {
+  let fake: FakeWooServer | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  return async (options) => {
+    fake = await startFakeWooCommerce({ ...defaults, ...options });
+    return fake;
+  };
 }

@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { mapWooItem } from '../../src/adapters/woocommerce/mapper.js';
 import { ErrorCodes } from '../../src/errors.js';
-import {
-  startFakeWooCommerce,
-  type FakeWooOptions,
-  type FakeWooServer,
-} from '../fakes/woocommerce/server.js';
-import { collect, collectIds, pageRequest, rejection, wooAdapter } from './woo-helpers.js';
+import { collect, collectIds, pageRequest, rejection, wooAdapter, useFakeStore } from './woo-helpers.js';
 
-let fake: FakeWooServer | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeWooOptions): Promise<FakeWooServer> {
-  fake = await startFakeWooCommerce(options);
-  return fake;
-}
+const start = useFakeStore();
 
 describe('products with variations', () => {
   test('variations of variable products are embedded (all pages) and mapped', async () => {

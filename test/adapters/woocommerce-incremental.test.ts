@@ -1,22 +1,9 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { IncrementalCursor, Page, SourceAdapter } from '../../src/adapters/types.js';
-import {
-  startFakeWooCommerce,
-  type FakeWooOptions,
-  type FakeWooServer,
-} from '../fakes/woocommerce/server.js';
-import { collect, duplicates, pageRequest, wooAdapter } from './woo-helpers.js';
+import { type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { collect, duplicates, pageRequest, wooAdapter, useFakeStore } from './woo-helpers.js';
 
-let fake: FakeWooServer | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeWooOptions): Promise<FakeWooServer> {
-  fake = await startFakeWooCommerce({ variableShare: 0, ...options });
-  return fake;
-}
+const start = useFakeStore({ variableShare: 0 });
 
 /** The engine's cursor: the newest (sourceUpdatedAt, id) among mapped records. */
 function maxCursor(adapter: SourceAdapter, entity: 'product' | 'order', items: unknown[]): IncrementalCursor {

@@ -1,22 +1,9 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from '../../src/adapters/types.js';
-import {
-  startFakeWooCommerce,
-  type FakeWooOptions,
-  type FakeWooServer,
-} from '../fakes/woocommerce/server.js';
-import { collect, collectIds, duplicates, pageRequest, wooAdapter } from './woo-helpers.js';
+import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { collect, collectIds, duplicates, pageRequest, wooAdapter, useFakeStore } from './woo-helpers.js';
 
-let fake: FakeWooServer | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeWooOptions): Promise<FakeWooServer> {
-  fake = await startFakeWooCommerce(options);
-  return fake;
-}
+const start = useFakeStore();
 
 function expectPageContract(pages: Page[]): void {
   expect(pages.at(-1)?.done).toBe(true);

@@ -1,25 +1,11 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseRetryAfter, SourceHttpClient } from '../../src/adapters/http/source-http.js';
 import { redactUrl } from '../../src/adapters/http/redact.js';
 import { ErrorCodes } from '../../src/errors.js';
-import {
-  startFakeWooCommerce,
-  type FakeWooOptions,
-  type FakeWooServer,
-} from '../fakes/woocommerce/server.js';
-import { collect, MemoryRateGate, pageRequest, rejection, wooAdapter } from './woo-helpers.js';
+import { collect, MemoryRateGate, pageRequest, rejection, wooAdapter, useFakeStore } from './woo-helpers.js';
 
-let fake: FakeWooServer | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeWooOptions): Promise<FakeWooServer> {
-  fake = await startFakeWooCommerce(options);
-  return fake;
-}
+const start = useFakeStore();
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2025-06-01T12:00:00Z');
