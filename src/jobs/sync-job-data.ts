@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { SyncEntityType } from '../generated/prisma/enums.js';
 
-export const entityTypes = [
-  'customer',
-  'product',
-  'order',
-  'invoice',
-  'supplier',
-  'inventory',
-  'category',
-  'attribute',
-] as const;
-
-export const sourceTypes = ['woocommerce', 'odoo', 'shopify', 'custom'] as const;
+/** Entity types, in the order of the `sync_entity_type` enum (from the generated Prisma client). */
+export const entityTypes = Object.values(SyncEntityType) as [SyncEntityType, ...SyncEntityType[]];
 
 /**
  * What a sync job carries in Redis: ids only. Credentials are loaded from
