@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { freePort } from '../helpers/free-port.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { BOARD_PASSWORD, BOARD_USER, ENCRYPTION_KEY, JWT_SECRET } from './harness.js';
+import { apiEnv, JWT_SECRET } from './harness.js';
 
 const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,17 +23,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts `sync-worker <command> --json`, waits until it serves /readyz, sends SIGTERM, returns how it ended. */
 async function serveThenStop(command: 'api' | 'start') {
   const port = await freePort();
@@ -47,13 +36,7 @@ async function serveThenStop(command: 'api' | 'start') {
     env: {
       PATH: process.env.PATH,
       LOG_LEVEL: 'info',
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-      SYNC_JWT_SECRET: JWT_SECRET,
-      SYNC_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      BULL_BOARD_USER: BOARD_USER,
-      BULL_BOARD_PASSWORD: BOARD_PASSWORD,
+      ...apiEnv(db, redis),
       HOST: '127.0.0.1',
       PORT: String(port),
     },

@@ -38,10 +38,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function createApiHarness(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
-  const db = await createTestDatabase(label);
-  const redis = createTestRedis(label);
-  const config = loadConfig({
+/** The environment of an API process on this test file's database and Redis prefix. */
+export function apiEnv(db: { url: string }, redis: { url: string; prefix: string }): Record<string, string> {
+  return {
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
@@ -49,9 +48,13 @@ export async function createApiHarness(label: string, env: Record<string, string
     SYNC_ENCRYPTION_KEY: ENCRYPTION_KEY,
     BULL_BOARD_USER: BOARD_USER,
     BULL_BOARD_PASSWORD: BOARD_PASSWORD,
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
+  };
+}
+
+export async function createApiHarness(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
+  const db = await createTestDatabase(label);
+  const redis = createTestRedis(label);
+  const config = loadConfig({ ...apiEnv(db, redis), LOG_LEVEL: 'silent', ...env });
   const runtime = createRuntime(config, { poolSize: 4 });
   const app = await buildServer(runtime);
   await app.ready();

@@ -4,7 +4,7 @@ import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js'
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorkers, type WorkerSet } from '../../src/workers/start-workers.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
-import { inTransaction } from '../helpers/pg-assert.js';
+import { expirePreviewRow } from '../helpers/preview-cache.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ENCRYPTION_KEY, createApiHarness, type ApiHarness, type Org } from './harness.js';
 
@@ -101,15 +101,7 @@ describe('POST + GET /api/v1/previews', () => {
   });
 
   test('an expired preview is 404', async () => {
-    await inTransaction(h.db.pool, async (c) => {
-      await c.query('ALTER TABLE sync_preview_cache DISABLE TRIGGER sync_preview_cache_reject_expired');
-      await c.query(
-        `UPDATE sync_preview_cache SET computed_at = now() - interval '2 hours',
-                expires_at = now() - interval '1 hour' WHERE cache_key = $1`,
-        [cacheKey],
-      );
-      await c.query('ALTER TABLE sync_preview_cache ENABLE TRIGGER sync_preview_cache_reject_expired');
-    });
+    await expirePreviewRow(h.db.pool, cacheKey);
     const res = await get(a, cacheKey);
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('PREVIEW_NOT_FOUND');

@@ -8,16 +8,9 @@ import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { inTransaction } from '../helpers/pg-assert.js';
+import { APP_TABLES } from '../helpers/app-tables.js';
 
 const ROLE = 'sync_worker_api';
-const TABLES = [
-  'sync_preview_cache',
-  'sync_progress',
-  'sync_activity_log',
-  'integration_connection',
-  'sync_record',
-  'sync_state',
-];
 const migrationDir = new URL('../../prisma/migrations/20261126000100_api_role/', import.meta.url);
 
 let db: TestDatabase;
@@ -84,7 +77,7 @@ describe('migration api_role', () => {
   });
 
   test('grants exactly what the API needs', async () => {
-    for (const table of TABLES) {
+    for (const table of APP_TABLES) {
       for (const privilege of ['SELECT', 'INSERT', 'UPDATE', 'DELETE']) {
         const { rows } = await db.pool.query('SELECT has_table_privilege($1, $2, $3) AS ok', [
           ROLE,

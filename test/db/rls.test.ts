@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { expectPgError } from '../helpers/pg-assert.js';
 import { createRlsRole, type RlsRole } from '../helpers/rls-role.js';
+import { APP_TABLES } from '../helpers/app-tables.js';
 
 /**
  * Row-level security, as the API uses it: a role without SUPERUSER or
@@ -24,15 +25,6 @@ interface Org {
 }
 const orgA: Org = { id: randomUUID(), userId: randomUUID(), connections: [], nextConnection: 0 };
 const orgB: Org = { id: randomUUID(), userId: randomUUID(), connections: [], nextConnection: 0 };
-
-const TABLES = [
-  'sync_preview_cache',
-  'sync_progress',
-  'sync_activity_log',
-  'integration_connection',
-  'sync_record',
-  'sync_state',
-];
 
 interface TableSpec {
   table: string;
@@ -130,7 +122,7 @@ beforeAll(async () => {
   db = await createTestDatabase('rls');
   role = await createRlsRole(db, [
     'GRANT USAGE ON SCHEMA public, auth TO $role',
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${TABLES.join(', ')} TO $role`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${APP_TABLES.join(', ')} TO $role`,
     'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $role',
     'GRANT SELECT ON auth.users_extended TO $role',
     'GRANT EXECUTE ON FUNCTION auth.uid() TO $role',

@@ -4,7 +4,7 @@ import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { JobNames, QueueNames } from '../../src/queues/queue-names.js';
 import { findCachedPreview, previewCacheKey, previewJobId } from '../../src/sync/preview-cache.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
-import { inTransaction } from '../helpers/pg-assert.js';
+import { expirePreviewRow } from '../helpers/preview-cache.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -132,15 +132,7 @@ describe('preview of customers after a full sync and 3 modified + 2 new + 1 dele
   });
 
   test('an expired row is not returned: the next request recomputes', async () => {
-    await inTransaction(h.db.pool, async (c) => {
-      await c.query('ALTER TABLE sync_preview_cache DISABLE TRIGGER sync_preview_cache_reject_expired');
-      await c.query(
-        `UPDATE sync_preview_cache SET computed_at = now() - interval '2 hours',
-                expires_at = now() - interval '1 hour' WHERE cache_key = $1`,
-        [cacheKey],
-      );
-      await c.query('ALTER TABLE sync_preview_cache ENABLE TRIGGER sync_preview_cache_reject_expired');
-    });
+    await expirePreviewRow(h.db.pool, cacheKey);
     expect(await findCachedPreview(h.runtime.prisma, cacheKey)).toBeNull();
     const again = await enqueuePreview(h.runtime, { connectionId: connection.id, entityType: 'customer' });
     expect(again).toMatchObject({ cached: false, cacheKey });
