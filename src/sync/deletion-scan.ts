@@ -2,6 +2,7 @@ import type { PageCheckpoint, SourceAdapter, SyncEntityType } from '../adapters/
 import type { PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import type { BatchTarget } from './batch-writer.js';
+import { sleep } from '../sleep.js';
 
 export interface DeletionOutcome {
   deleted: number;
@@ -11,21 +12,6 @@ export interface DeletionOutcome {
 
 /** How many times a deletion scan waits out a long rate-limit pause before it gives up. */
 const SCAN_RATE_LIMIT_WAITS = 10;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-}
 
 /**
  * Every external id the source has now (the id scan of a full sync). The scan

@@ -1,20 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RateGate } from '../adapters/types.js';
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { sleep } from '../sleep.js';
 
 /**
  * One store's pacing, shared by every job and worker through Redis: when any

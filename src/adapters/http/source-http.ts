@@ -4,6 +4,7 @@ import type { RateGate } from '../types.js';
 import { classifySourceError, isCallerAbort } from './classify.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
+import { sleep } from '../../sleep.js';
 
 export { parseRetryAfter } from './retry-after.js';
 
@@ -224,20 +225,4 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false 
   } catch {
     return { ok: false };
   }
-}
-
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
