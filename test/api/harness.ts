@@ -7,6 +7,7 @@ import { createConnection, type ConnectionSummary } from '../../src/connections/
 import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { authenticatorUrlFor } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 
 export const JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
@@ -21,8 +22,9 @@ export interface Org {
 
 /**
  * The API over a fresh database and Redis prefix, exercised with `inject`
- * (no socket). The database user is a superuser, so every cross-org test
- * also proves that the API switches to the RLS role.
+ * (no socket). The API connects as the authenticator (API_DATABASE_URL),
+ * which reads nothing outside sync_worker_api; the runtime's client (the
+ * tests' setup) is a superuser.
  */
 export interface ApiHarness {
   db: TestDatabase;
@@ -42,6 +44,8 @@ export interface ApiHarness {
 export function apiEnv(db: { url: string }, redis: { url: string; prefix: string }): Record<string, string> {
   return {
     DATABASE_URL: db.url,
+    // The API's login: it can do nothing but become sync_worker_api.
+    API_DATABASE_URL: authenticatorUrlFor(db.url),
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     SYNC_JWT_SECRET: JWT_SECRET,
