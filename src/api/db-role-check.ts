@@ -1,23 +1,28 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import type { ApiDatabase } from './api-database.js';
+
+/** A check could not ask the database (down, or the login refused): why. */
+export interface Unknown {
+  unknown: unknown;
+}
 
 /**
  * Refuses an API_DB_ROLE under which RLS would not apply (missing, superuser,
- * BYPASSRLS) or that the API's login cannot switch to. Returns quietly
- * when it could not ask (database down): /readyz reports that.
+ * BYPASSRLS) or that the API's login cannot switch to. Returns the error
+ * when it could not ask (database down, login refused): /readyz reports that.
  */
-export async function checkApiRole(prisma: PrismaClient, role: string): Promise<'ok' | 'unknown'> {
+export async function checkApiRole(prisma: PrismaClient, role: string): Promise<'ok' | Unknown> {
   let rows: { super: boolean; bypass: boolean; member: boolean; me: string }[];
   try {
     rows = await prisma.$queryRaw`
       SELECT r.rolsuper AS super, r.rolbypassrls AS bypass,
              pg_has_role(current_user, r.oid, 'MEMBER') AS member, current_user::text AS me
         FROM pg_roles r WHERE r.rolname = ${role}`;
-  } catch {
-    return 'unknown';
+  } catch (err) {
+    return { unknown: err };
   }
   const row = rows[0];
   if (!row) {
@@ -57,18 +62,15 @@ interface LoginRow {
 const listed = (names: string[]) =>
   names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 
-/** Inspects the login of `prisma` (see sql/api-login-check.sql); 'unknown' when it could not ask. */
-export async function inspectApiLogin(
-  prisma: PrismaClient,
-  role: string,
-): Promise<ApiLoginReport | 'unknown'> {
+/** Inspects the login of `prisma` (see sql/api-login-check.sql); the error when it could not ask. */
+export async function inspectApiLogin(prisma: PrismaClient, role: string): Promise<ApiLoginReport | Unknown> {
   let row: LoginRow | undefined;
   try {
     [row] = await prisma.$queryRawUnsafe<LoginRow[]>(loadSql('api-login-check'), role);
-  } catch {
-    return 'unknown';
+  } catch (err) {
+    return { unknown: err };
   }
-  if (!row) return 'unknown';
+  if (!row) return { unknown: new Error('the login is not in pg_roles') };
   const problems: string[] = [];
   if (row.superuser) problems.push('is a superuser');
   if (row.bypass_rls) problems.push('has BYPASSRLS');
@@ -89,17 +91,23 @@ export async function inspectApiLogin(
  * that `RESET ROLE` or `SET ROLE <other>` inside a request's transaction
  * gains nothing: when API_DATABASE_URL names a login that can do more, the
  * API refuses to start; when API_DATABASE_URL is unset (DATABASE_URL's login,
- * usually the tables' owner), it starts and warns.
+ * usually the tables' owner), it starts and warns. When the database cannot
+ * be asked, it warns with the reason (/readyz then reports Postgres).
  */
 export async function checkApiDatabase(
   database: ApiDatabase,
   role: string,
   log: FastifyBaseLogger,
 ): Promise<void> {
-  const unknown = () => log.warn({ role }, 'could not check API_DB_ROLE (database unavailable)');
-  if ((await checkApiRole(database.prisma, role)) === 'unknown') return unknown();
+  const unknown = ({ unknown: err }: Unknown) =>
+    log.warn(
+      { role, source: database.source, err },
+      `could not check API_DB_ROLE and the API's login (${database.source}): ${errorMessage(err)}`,
+    );
+  const roleCheck = await checkApiRole(database.prisma, role);
+  if (roleCheck !== 'ok') return unknown(roleCheck);
   const report = await inspectApiLogin(database.prisma, role);
-  if (report === 'unknown') return unknown();
+  if ('unknown' in report) return unknown(report);
   if (report.problems.length === 0) {
     log.info({ login: report.login, role }, `API database login "${report.login}" can only become ${role}`);
     return;
