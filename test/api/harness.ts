@@ -5,6 +5,7 @@ import { buildServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createConnection, type ConnectionSummary } from '../../src/connections/connection-repository.js';
 import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
+import { createPrisma } from '../../src/db/prisma.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { authenticatorUrlFor } from '../helpers/env.js';
@@ -29,6 +30,7 @@ export interface Org {
 export interface ApiHarness {
   db: TestDatabase;
   redis: TestRedis;
+  /** The tests' runtime, on DATABASE_URL (a superuser); the server has its own. */
   runtime: Runtime;
   app: FastifyInstance;
   /** A user with an org in auth.users_extended. */
@@ -59,8 +61,14 @@ export async function createApiHarness(label: string, env: Record<string, string
   const db = await createTestDatabase(label);
   const redis = createTestRedis(label);
   const config = loadConfig({ ...apiEnv(db, redis), LOG_LEVEL: 'silent', ...env });
+  // The tests' setup and assertions (a superuser).
   const runtime = createRuntime(config, { poolSize: 4 });
-  const app = await buildServer(runtime);
+  // The server's runtime holds the authenticator's login only: an API path that
+  // reached for runtime.prisma instead of the request's RLS transaction fails here.
+  const serverRuntime = createRuntime(config, {
+    prisma: createPrisma(config.API_DATABASE_URL ?? config.DATABASE_URL, { poolSize: 2 }),
+  });
+  const app = await buildServer(serverRuntime, { poolSize: 4 });
   await app.ready();
   const key = parseEncryptionKey(ENCRYPTION_KEY);
 
@@ -103,6 +111,7 @@ export async function createApiHarness(label: string, env: Record<string, string
     },
     async close() {
       await app.close();
+      await serverRuntime.close();
       await runtime.close();
       await redis.cleanup();
       await db.drop();
