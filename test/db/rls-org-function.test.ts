@@ -158,6 +158,16 @@ describe('up → down → up', () => {
     if (upToApiRole) await rm(upToApiRole, { recursive: true, force: true });
   });
 
+  /** The API login's settings in this database (migration api_authenticator sets its planner costs). */
+  const loginSettings = async () =>
+    (
+      await empty.pool.query<{ setconfig: string[] }>(
+        `SELECT setconfig FROM pg_db_role_setting
+          WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND setrole = 'sync_worker_authenticator'::regrole`,
+      )
+    ).rows.map((r) => r.setconfig);
+
   const snapshot = async () => ({
     catalog: await catalogSnapshot(empty.url),
     dump: await dumpSchema(empty.url),
@@ -170,12 +180,14 @@ describe('up → down → up', () => {
 
     await migrateUp({ databaseUrl: empty.url, migrationsDir });
     const after = await snapshot();
+    expect(await loginSettings()).toEqual([['random_page_cost=1.1']]);
     expect(after.catalog).not.toEqual(before.catalog);
     expect(after.catalog.filter((l) => l.startsWith('policy ') && l.includes('EXISTS'))).toEqual([]);
 
     const down = await migrateDown({ databaseUrl: empty.url, migrationsDir, to: BEFORE });
     expect(down.rolledBack).toContain(THIS);
     expect(await snapshot()).toEqual(before);
+    expect(await loginSettings()).toEqual([]);
 
     await migrateUp({ databaseUrl: empty.url, migrationsDir });
     expect(await snapshot()).toEqual(after);
