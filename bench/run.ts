@@ -1,7 +1,7 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
 //   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N)
-//   queries     the seed's query table at the seed's scale (--log-rows N, --orgs N)
+//   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

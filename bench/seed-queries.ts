@@ -1,96 +1,67 @@
 // The queries suite: the seed's query table (0024 "Performance
 // Characteristics") at the seed's scale as far as this machine loads it in a
-// couple of minutes. Times each query with pg, as the owner and through RLS
-// as the API's role, and shows the plan's indexes. Prints; asserts nothing.
+// couple of minutes, run as the HTTP API runs it: logged in as the
+// authenticator, in a transaction as sync_worker_api with the user's JWT
+// claim, the RLS policies alone restricting to the user's org (no org_id
+// predicate). Reports client and server time, the plan's scans, and flags
+// each query against the seed's target and the index the seed names for it.
+// Then times ways of reading the 10,000-row monthly log at the client.
+// Prints; asserts nothing.
 import os from 'node:os';
 import pg from 'pg';
 import { createBenchDatabase } from './bench-env.js';
+import { ACTIVITY_COLUMNS, FASTEST, monthlySql, readPaths, timeReadPaths } from './monthly-read-paths.js';
+import { authenticatorUrl, planAsApi, timeAsApi, type Spread } from './rls-timing.js';
 import { loadSeedData, type SeedScale } from './seed-data.js';
-import { adminUrl, median, percentile, printTable } from './stats.js';
+import { adminUrl, printTable } from './stats.js';
 
-interface Query {
+interface SeedQuery {
   name: string;
+  /** The index the seed names (its table's "Index" column). */
+  seedIndex: string;
+  /** Our index that implements it (partitions as _YYYY_MM). */
+  index: string;
   /** The seed's target, ms. */
   target: number;
   sql: string;
   params: unknown[];
+  /** How the client reads it. @defaultValue pg's defaults: rows as objects, values parsed */
+  read?: (db: pg.Client) => Promise<number>;
 }
 
-interface Timing {
+interface QueryTiming {
   name: string;
-  as: 'owner' | 'rls';
+  seedIndex: string;
+  index: string;
   rows: number;
-  runs: number;
-  medianMs: number;
-  p95Ms: number;
   targetMs: number;
-  plan: string;
-  /** Server-side execution time (EXPLAIN ANALYZE, TIMING off), median of 5. */
-  serverMs: number;
+  client: Spread;
+  /** BEGIN, role and claim, the query, COMMIT: the whole request transaction. */
+  request: Spread;
+  server: Spread;
+  scans: string[];
+  usesIndex: boolean;
+  meetsTarget: boolean;
 }
 
-const MAX_RUNS = 100;
-const BUDGET_MS = 4_000;
+const flag = (ok: boolean, yes: string, no: string) => (ok ? yes : `**${no}**`);
 
-/** "Node index-or-relation" of each scan in a JSON plan, counted; monthly partitions as _YYYY_MM. */
-function scans(plan: Record<string, unknown>, out = new Map<string, number>()): Map<string, number> {
-  const type = String(plan['Node Type']);
-  const target = plan['Index Name'] ?? (type.includes('Scan') ? plan['Relation Name'] : undefined);
-  if (typeof target === 'string') {
-    const k = `${type} ${target.replace(/_\d{4}_\d{2}/, '_YYYY_MM')}`;
-    out.set(k, (out.get(k) ?? 0) + 1);
-  }
-  for (const child of (plan.Plans as Record<string, unknown>[] | undefined) ?? []) scans(child, out);
-  return out;
-}
-
-/** Runs `fn` in a transaction as the API does: SET LOCAL ROLE + the JWT sub. */
-async function asUser<T>(db: pg.Client, user: string, fn: () => Promise<T>): Promise<T> {
-  await db.query('BEGIN');
-  try {
-    await db.query(
-      `SELECT set_config('role', 'sync_worker_api', true), set_config('request.jwt.claim.sub', $1, true)`,
-      [user],
-    );
-    return await fn();
-  } finally {
-    await db.query('COMMIT');
-  }
-}
-
-async function time(db: pg.Client, q: Query, as: 'owner' | 'rls', user: string): Promise<Timing> {
-  const wrap = <T>(fn: () => Promise<T>) => (as === 'rls' ? asUser(db, user, fn) : fn());
-  const explain = await wrap(() => db.query(`EXPLAIN (ANALYZE false, FORMAT JSON) ${q.sql}`, q.params));
-  const counted: Map<string, number> = scans(
-    (explain.rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan,
-  );
-  const plan = Array.from(counted, ([k, n]) => (n > 1 ? `${k} ×${n}` : k));
-  for (let i = 0; i < 3; i++) await wrap(() => db.query(q.sql, q.params)); // warm-up
-  const ms: number[] = [];
-  let rows = 0;
-  const started = performance.now();
-  while (ms.length < 5 || (ms.length < MAX_RUNS && performance.now() - started < BUDGET_MS)) {
-    await wrap(async () => {
-      const t = performance.now();
-      rows = (await db.query(q.sql, q.params)).rowCount ?? 0;
-      ms.push(performance.now() - t);
-    });
-  }
-  const server: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const r = await wrap(() => db.query(`EXPLAIN (ANALYZE, TIMING false, FORMAT JSON) ${q.sql}`, q.params));
-    server.push((r.rows[0]['QUERY PLAN'] as { 'Execution Time': number }[])[0]!['Execution Time']);
-  }
+async function timeQuery(db: pg.Client, userId: string, q: SeedQuery): Promise<QueryTiming> {
+  const read = q.read ?? ((c: pg.Client) => c.query(q.sql, q.params).then((r) => r.rowCount ?? 0));
+  const plan = await planAsApi(db, userId, q.sql, q.params);
+  const timed = await timeAsApi(db, userId, () => read(db));
   return {
     name: q.name,
-    as,
-    rows,
-    runs: ms.length,
-    medianMs: median(ms),
-    p95Ms: percentile(ms, 95),
+    seedIndex: q.seedIndex,
+    index: q.index,
+    rows: timed.rows,
     targetMs: q.target,
-    plan: plan.join(', '),
-    serverMs: median(server),
+    client: timed.query,
+    request: timed.request,
+    server: plan.server,
+    scans: plan.scans,
+    usesIndex: plan.indexes.includes(q.index),
+    meetsTarget: timed.query.p95Ms < q.target,
   };
 }
 
@@ -107,117 +78,146 @@ export async function seedQueries(opts: { orgs: number; logRows: number }) {
   };
   console.log(`\nqueries suite: ${JSON.stringify(scale)}`);
   const bench = await createBenchDatabase(adminUrl);
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: bench.url });
+  const connect = async (url = bench.url) => {
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     return c;
   };
-  const db = await connect();
+  const owner = await connect();
+  let api: pg.Client | undefined;
   try {
     const started = performance.now();
-    const load = await loadSeedData(db, connect, scale);
+    const load = await loadSeedData(owner, connect, scale);
     const loadSeconds = (performance.now() - started) / 1000;
     console.log(`loaded in ${loadSeconds.toFixed(1)} s: ${JSON.stringify(load.rows)}`);
     console.log(`activity log per month: ${JSON.stringify(load.rowsPerMonth)}`);
 
+    // The measured user of the big org; a fresh preview of theirs; the last
+    // complete month (the current one may have just begun).
     const ids = (
-      await db.query<{ org: string; usr: string; key: string; month: Date }>(
-        `SELECT md5('org0')::uuid::text AS org, md5('user0')::uuid::text AS usr,
+      await owner.query<{ usr: string; key: string; month: Date }>(
+        `SELECT md5('user0')::uuid::text AS usr,
                 (SELECT cache_key FROM sync_preview_cache
                   WHERE org_id = md5('org0')::uuid AND expires_at > now() + interval '10 minutes'
                   ORDER BY cache_key LIMIT 1) AS key,
-                date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month`,
+                (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month') AT TIME ZONE 'UTC' AS month`,
       )
     ).rows[0]!;
-    const queries: Query[] = [
+    const apiUrl = authenticatorUrl(bench.url);
+    api = await connect(apiUrl);
+    const fastest = readPaths(ids.month).find((p) => p.name === FASTEST)!;
+
+    // The seed's queries as the API sends them: no org_id predicate.
+    const queries: SeedQuery[] = [
       {
-        name: 'active sync progress (org_id, updated_at DESC)',
-        target: 10,
-        sql: `SELECT * FROM sync_progress WHERE org_id = $1 AND completed_at IS NULL ORDER BY updated_at DESC`,
-        params: [ids.org],
-      },
-      {
-        name: 'preview cache by cache_key',
-        target: 5,
-        sql: `SELECT * FROM sync_preview_cache WHERE cache_key = $1 AND expires_at > now()`,
-        params: [ids.key],
-      },
-      {
-        name: 'preview cache by (org_id, sync_type), fresh',
-        target: 5,
-        sql: `SELECT * FROM sync_preview_cache WHERE org_id = $1 AND sync_type = 'woocommerce' AND expires_at > now()
-              ORDER BY computed_at DESC`,
-        params: [ids.org],
-      },
-      {
-        name: "monthly activity log (org_id, created_at DESC), this month's newest 10,000",
-        target: 50,
-        sql: `SELECT * FROM sync_activity_log WHERE org_id = $1 AND created_at >= $2
-              AND created_at < $2::timestamptz + interval '1 month' ORDER BY created_at DESC LIMIT 10000`,
-        params: [ids.org, ids.month],
-      },
-      {
-        name: "user activity (user_id, created_at DESC), the user's newest 2,000",
-        target: 100,
-        sql: `SELECT * FROM sync_activity_log WHERE user_id = $1 ORDER BY created_at DESC LIMIT 2000`,
-        params: [ids.usr],
-      },
-    ];
-    // The API (src/api/routes) leaves the org to RLS: no org_id predicate.
-    const apiShapes: Query[] = [
-      {
-        name: 'active sync progress, RLS only (no org_id predicate)',
+        name: 'active sync progress: `completed_at IS NULL ORDER BY updated_at DESC`',
+        seedIndex: '(org_id, updated_at DESC)',
+        index: 'idx_sync_progress_active',
         target: 10,
         sql: `SELECT * FROM sync_progress WHERE completed_at IS NULL ORDER BY updated_at DESC`,
         params: [],
       },
       {
-        name: 'monthly activity log, RLS only (no org_id predicate)',
+        name: 'preview cache by `cache_key`, `expires_at > now()`',
+        seedIndex: '(cache_key)',
+        index: 'sync_preview_cache_cache_key_key',
+        target: 5,
+        sql: `SELECT * FROM sync_preview_cache WHERE cache_key = $1 AND expires_at > now()`,
+        params: [ids.key],
+      },
+      {
+        name: 'preview cache by `sync_type`, `expires_at > now()`',
+        seedIndex: '(org_id, sync_type, expires_at)',
+        index: 'idx_sync_preview_cache_org_type',
+        target: 5,
+        sql: `SELECT * FROM sync_preview_cache WHERE sync_type = 'woocommerce' AND expires_at > now()
+              ORDER BY computed_at DESC`,
+        params: [],
+      },
+      {
+        name: 'monthly activity log, last month: `ORDER BY created_at DESC LIMIT 10000`, pg defaults',
+        seedIndex: '(org_id, created_at DESC) partition',
+        index: 'sync_activity_log_YYYY_MM_org_id_created_at_idx',
         target: 50,
-        sql: `SELECT * FROM sync_activity_log WHERE created_at >= $1
-              AND created_at < $1::timestamptz + interval '1 month' ORDER BY created_at DESC LIMIT 10000`,
+        sql: monthlySql('*'),
         params: [ids.month],
       },
       {
-        // What the API could add to every query: the user's org as an
-        // InitPlan (evaluated once), which the (org_id, …) indexes can use.
-        name: "monthly activity log, RLS + org_id = (the user's org)",
+        name: `monthly activity log, last month, ${FASTEST}`,
+        seedIndex: '(org_id, created_at DESC) partition',
+        index: 'sync_activity_log_YYYY_MM_org_id_created_at_idx',
         target: 50,
-        sql: `SELECT * FROM sync_activity_log
-               WHERE org_id = (SELECT org_id FROM auth.users_extended WHERE id = auth.uid())
-                 AND created_at >= $1 AND created_at < $1::timestamptz + interval '1 month'
-               ORDER BY created_at DESC LIMIT 10000`,
+        sql: monthlySql(ACTIVITY_COLUMNS),
         params: [ids.month],
+        read: fastest.read,
+      },
+      {
+        name: 'user activity: `user_id = $1 ORDER BY created_at DESC LIMIT 2000`',
+        seedIndex: '(user_id, created_at DESC)',
+        index: 'sync_activity_log_YYYY_MM_user_id_created_at_idx',
+        target: 100,
+        sql: `SELECT * FROM sync_activity_log WHERE user_id = $1 ORDER BY created_at DESC LIMIT 2000`,
+        params: [ids.usr],
       },
     ];
-    const timings: Timing[] = [];
-    for (const q of queries) timings.push(await time(db, q, 'owner', ids.usr));
-    for (const q of [...queries, ...apiShapes]) timings.push(await time(db, q, 'rls', ids.usr));
+    const timings: QueryTiming[] = [];
+    for (const q of queries) timings.push(await timeQuery(api, ids.usr, q));
     printTable(
-      ['query', 'as', 'rows', 'median ms', 'p95 ms', 'seed target', 'server ms', 'plan (scans)'],
+      [
+        'query (through RLS alone, as the API)',
+        'rows',
+        'client median / p95 ms',
+        'request p95 ms',
+        'server median / p95 ms',
+        'seed target',
+        'seed index → ours',
+        'plan (scans)',
+      ],
       timings.map((t) => [
         t.name,
-        t.as === 'owner' ? 'owner (no RLS)' : 'sync_worker_api (RLS)',
         t.rows,
-        t.medianMs.toFixed(2),
-        t.p95Ms.toFixed(2),
-        `< ${t.targetMs} ms`,
-        t.serverMs.toFixed(2),
-        t.plan,
+        `${t.client.medianMs.toFixed(2)} / ${t.client.p95Ms.toFixed(2)}`,
+        t.request.p95Ms.toFixed(2),
+        `${t.server.medianMs.toFixed(2)} / ${t.server.p95Ms.toFixed(2)}`,
+        `< ${t.targetMs} ms: ${flag(t.meetsTarget, 'met', 'not met')}`,
+        `${t.seedIndex} → \`${t.index}\`: ${flag(t.usesIndex, 'used', 'NOT used')}`,
+        t.scans.join(', '),
+      ]),
+    );
+
+    const paths = await timeReadPaths(api, apiUrl, ids.usr, ids.month);
+    console.log('\nthe monthly read (10,000 rows) at the client, through RLS as the API:');
+    printTable(
+      ['reading path', 'rows', 'median ms', 'p95 ms', 'client CPU ms (median)', 'runs'],
+      paths.map((p) => [
+        p.name,
+        p.rows,
+        p.medianMs.toFixed(2),
+        p.p95Ms.toFixed(2),
+        p.clientCpuMs.toFixed(2),
+        p.runs,
       ]),
     );
     return {
       date: new Date().toISOString(),
-      machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+      machine: {
+        cores: os.cpus().length,
+        node: process.version,
+        platform: `${os.platform()} ${os.arch()}`,
+        loadAverage: os.loadavg(),
+      },
       scale,
       rows: load.rows,
       activityLogRowsPerMonth: load.rowsPerMonth,
       loadSeconds,
       loadPhaseSeconds: load.seconds,
+      asApi: { login: new URL(apiUrl).username, role: 'sync_worker_api', orgPredicate: false },
       timings,
+      monthlyReadPaths: paths,
     };
   } finally {
-    await db.end();
+    await api?.end();
+    await owner.end();
     await bench.drop();
   }
 }

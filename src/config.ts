@@ -54,6 +54,16 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a role name (letters, digits, _ or $; at most 63)')
     .default('sync_worker_api'),
+  /**
+   * Postgres URL the HTTP API connects with: a login that can do nothing but become API_DB_ROLE
+   * (PostgREST's authenticator). Migration api_authenticator creates `sync_worker_authenticator`
+   * (LOGIN NOINHERIT, no privileges of its own, member of `sync_worker_api`) where the migrating
+   * user may; give it a password and put it here. The API checks at start-up that this login can do
+   * nothing else and refuses to start otherwise. When unset, the API connects with DATABASE_URL
+   * (whose login can `RESET ROLE` back to itself inside a request) and warns at start-up.
+   * @defaultValue DATABASE_URL
+   */
+  API_DATABASE_URL: postgresUrl.optional(),
   /** Basic-auth user for Bull Board at /admin/queues; Bull Board is off when unset. */
   BULL_BOARD_USER: z.string().min(1).optional(),
   /** Basic-auth password for Bull Board. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PrismaClient } from '../db/prisma.js';
 import type { Runtime } from '../runtime.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -16,8 +17,8 @@ async function check(runtime: Runtime, name: string, probe: () => Promise<unknow
   }
 }
 
-/** `/healthz`: the process answers (no dependency). `/readyz`: Postgres and Redis answer too. */
-export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): void {
+/** `/healthz`: the process answers (no dependency). `/readyz`: Postgres (the API's login) and Redis answer too. */
+export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime, db: PrismaClient): void {
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness: the process answers' } },
@@ -35,7 +36,7 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
     async (_request, reply) => {
       const [postgres, redis] = await Promise.all([
-        check(runtime, 'postgres', () => runtime.prisma.$queryRaw`SELECT 1`),
+        check(runtime, 'postgres', () => db.$queryRaw`SELECT 1`),
         check(runtime, 'redis', () => runtime.redis.ping()),
       ]);
       const ready = postgres === 'ok' && redis === 'ok';

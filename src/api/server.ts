@@ -7,7 +7,8 @@ import type { Runtime } from '../runtime.js';
 import { authHook, createAuthenticator } from './auth.js';
 import { mountBullBoard } from './bull-board.js';
 import { createApiContext } from './context.js';
-import { checkApiRole } from './db-role-check.js';
+import { checkApiDatabase } from './db-role-check.js';
+import { openApiDatabase } from './api-database.js';
 import { registerHealthRoutes } from './health.js';
 import { installErrorHandling } from './http-errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
@@ -23,8 +24,13 @@ export const API_PREFIX = '/api/v1';
 export interface BuildServerOptions {
   /** Key for new connections' credentials. @defaultValue SYNC_ENCRYPTION_KEY when set */
   encryptionKey?: CredentialsKey;
-  /** Check API_DB_ROLE when the server starts (refuses a role that bypasses RLS). @defaultValue true */
+  /**
+   * Check API_DB_ROLE and the API's login when the server starts (refuses a role that bypasses
+   * RLS, and an API_DATABASE_URL login that can do more than become it). @defaultValue true
+   */
   checkDbRole?: boolean;
+  /** Connections in the pool of API_DATABASE_URL. @defaultValue 10 */
+  poolSize?: number;
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -57,14 +63,18 @@ export async function buildServer(
   acceptEmptyJsonBodies(app);
   installErrorHandling(app);
 
-  const metrics = createMetrics(runtime);
+  // Every query of the API goes through its own login (the authenticator).
+  const database = openApiDatabase(runtime, options.poolSize);
+  app.addHook('onClose', () => database.close());
+
+  const metrics = createMetrics(runtime, database.prisma);
   observeHttp(app, metrics);
   await registerOpenApi(app, version);
-  registerHealthRoutes(app, runtime);
+  registerHealthRoutes(app, runtime, database.prisma);
   registerMetricsRoute(app, metrics);
   await mountBullBoard(app, runtime);
 
-  const ctx = createApiContext(runtime, encryptionKey);
+  const ctx = createApiContext(runtime, database.prisma, encryptionKey);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
@@ -77,11 +87,7 @@ export async function buildServer(
   );
 
   if (options.checkDbRole ?? true) {
-    app.addHook('onReady', async () => {
-      if ((await checkApiRole(runtime.prisma, config.API_DB_ROLE)) === 'unknown') {
-        app.log.warn({ role: config.API_DB_ROLE }, 'could not check API_DB_ROLE (database unavailable)');
-      }
-    });
+    app.addHook('onReady', () => checkApiDatabase(database, config.API_DB_ROLE, app.log));
   }
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientScope, type DbScope } from '../db/db-scope.js';
 import { producerConnection } from './producer-connection.js';
 import type { PreviewJobData } from '../jobs/run-preview.js';
 import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
@@ -38,12 +39,19 @@ const PREVIEW_ATTEMPTS = 3;
  * source's queue whose job id is derived from the key, so identical requests
  * share one job. A finished job left behind by an earlier hour (its row
  * expired) or a failed one is replaced, so asking again recomputes.
+ * `scope` runs its queries (the API passes the user's RLS transaction).
  */
-export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput): Promise<EnqueuedPreview> {
+export async function enqueuePreview(
+  runtime: Runtime,
+  raw: EnqueuePreviewInput,
+  scope: DbScope = clientScope(runtime.prisma),
+): Promise<EnqueuedPreview> {
   const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
-  const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
-  const cacheKey = await previewCacheKey(runtime.prisma, connection.id, input.entityType);
-  const cached = await findCachedPreview(runtime.prisma, cacheKey);
+  const { connection, cacheKey, cached } = await scope(async (db) => {
+    const connection = await producerConnection(db, input.connectionId, input.orgId);
+    const cacheKey = await previewCacheKey(db, connection.id, input.entityType);
+    return { connection, cacheKey, cached: await findCachedPreview(db, cacheKey) };
+  });
   if (cached) return { cached: true, cacheKey, preview: cached };
 
   const queueName = syncQueueFor(connection.type);
@@ -54,7 +62,7 @@ export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput)
     const state = await existing.getState();
     if (state === 'completed') {
       // It may have finished between the lookup above and now.
-      const fresh = await findCachedPreview(runtime.prisma, cacheKey);
+      const fresh = await scope((db) => findCachedPreview(db, cacheKey));
       if (fresh) return { cached: true, cacheKey, preview: fresh };
     }
     if (state === 'completed' || state === 'failed') await existing.remove().catch(() => undefined);

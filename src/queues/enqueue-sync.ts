@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientScope, type DbScope } from '../db/db-scope.js';
 import { producerConnection } from './producer-connection.js';
 import { entityTypes, parseWith, type SyncJobData } from '../jobs/sync-job-data.js';
 import type { Runtime } from '../runtime.js';
@@ -33,17 +34,26 @@ export interface EnqueuedSync {
  * through here. It registers the sync as `pending` in Postgres (or finds the
  * live one for the same connection and entity) and adds its job, with the
  * sync id as BullMQ job id, so a repeated call never makes a second job.
+ * `scope` runs its queries (the API passes the user's RLS transaction).
  */
-export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Promise<EnqueuedSync> {
+export async function enqueueSync(
+  runtime: Runtime,
+  raw: EnqueueSyncInput,
+  scope: DbScope = clientScope(runtime.prisma),
+): Promise<EnqueuedSync> {
   const input = parseWith(enqueueSyncInputSchema, raw, 'sync request');
-  const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
-  const pending = await createPendingSync(runtime.prisma, {
-    orgId: connection.orgId,
-    connectionId: connection.id,
-    sourceType: connection.type,
-    entityType: input.entityType,
-    initiatedBy: input.initiatedBy,
-    metadata: { requestedMode: input.mode, trigger: input.trigger },
+  // Committed before the job exists, so the worker always finds its row.
+  const { connection, pending } = await scope(async (db) => {
+    const connection = await producerConnection(db, input.connectionId, input.orgId);
+    const pending = await createPendingSync(db, {
+      orgId: connection.orgId,
+      connectionId: connection.id,
+      sourceType: connection.type,
+      entityType: input.entityType,
+      initiatedBy: input.initiatedBy,
+      metadata: { requestedMode: input.mode, trigger: input.trigger },
+    });
+    return { connection, pending };
   });
   const data: SyncJobData = {
     syncId: pending.syncId,

@@ -1,5 +1,5 @@
 import type { SyncType } from '../adapters/types.js';
-import type { PrismaClient } from '../db/prisma.js';
+import type { PrismaTx } from '../db/prisma.js';
 import { ErrorCodes, NotFoundError } from '../errors.js';
 
 /**
@@ -8,11 +8,11 @@ import { ErrorCodes, NotFoundError } from '../errors.js';
  * another org.
  */
 export async function producerConnection(
-  prisma: PrismaClient,
+  db: PrismaTx,
   connectionId: string,
   orgId?: string,
 ): Promise<{ id: string; orgId: string; type: SyncType }> {
-  const connection = await prisma.integrationConnection.findUnique({
+  const connection = await db.integrationConnection.findUnique({
     where: { id: connectionId },
     select: { id: true, orgId: true, type: true },
   });

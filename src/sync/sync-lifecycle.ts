@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncrementalCursor, SyncEntityType, SyncType } from '../adapters/types.js';
-import type { PrismaClient } from '../db/prisma.js';
+import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { logActivity } from './activity-log.js';
@@ -35,7 +35,7 @@ export interface PendingSync {
  * Registers a sync as `pending`, or returns the live sync of the same
  * (connection, entity): at most one runs at a time.
  */
-export async function createPendingSync(prisma: PrismaClient, input: PendingSyncInput): Promise<PendingSync> {
+export async function createPendingSync(prisma: PrismaTx, input: PendingSyncInput): Promise<PendingSync> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const syncId = newSyncId(input.sourceType);
     const inserted = await prisma.$queryRawUnsafe<{ sync_id: string }[]>(
@@ -129,39 +129,42 @@ export interface EndInput {
  * Returns false when the sync was not live any more.
  */
 export async function endSync(prisma: PrismaClient, input: EndInput): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const row = await tx.syncProgress.findFirst({
-      where: { syncId: input.syncId, ...(input.orgId ? { orgId: input.orgId } : {}) },
-    });
-    if (!row) return false;
-    const ended = await tx.syncProgress.updateMany({
-      where: {
-        id: row.id,
-        status: { in: [...LIVE_STATUSES] },
-        ...(input.staleBefore ? { updatedAt: { lt: input.staleBefore } } : {}),
-      },
-      data: {
-        status: input.status,
-        metadata: {
-          ...readMetadata(row.metadata),
-          ...(input.errorMessage
-            ? { error: { code: input.errorCode ?? input.status.toUpperCase(), message: input.errorMessage } }
-            : {}),
-        } as object,
-      },
-    });
-    if (ended.count === 0) return false;
-    await logActivity(tx, {
-      orgId: row.orgId,
-      syncId: row.syncId,
-      entityType: row.entityType,
-      action: 'sync_complete',
-      status: input.status,
-      recordCount: row.processedCount + row.failedCount,
-      durationSeconds: (Date.now() - row.startedAt.getTime()) / 1000,
-      errorMessage: input.errorMessage,
-      userId: row.initiatedBy,
-    });
-    return true;
+  return prisma.$transaction((tx) => endSyncIn(tx, input));
+}
+
+/** endSync inside the caller's transaction (e.g. the API's RLS transaction). */
+export async function endSyncIn(tx: PrismaTx, input: EndInput): Promise<boolean> {
+  const row = await tx.syncProgress.findFirst({
+    where: { syncId: input.syncId, ...(input.orgId ? { orgId: input.orgId } : {}) },
   });
+  if (!row) return false;
+  const ended = await tx.syncProgress.updateMany({
+    where: {
+      id: row.id,
+      status: { in: [...LIVE_STATUSES] },
+      ...(input.staleBefore ? { updatedAt: { lt: input.staleBefore } } : {}),
+    },
+    data: {
+      status: input.status,
+      metadata: {
+        ...readMetadata(row.metadata),
+        ...(input.errorMessage
+          ? { error: { code: input.errorCode ?? input.status.toUpperCase(), message: input.errorMessage } }
+          : {}),
+      } as object,
+    },
+  });
+  if (ended.count === 0) return false;
+  await logActivity(tx, {
+    orgId: row.orgId,
+    syncId: row.syncId,
+    entityType: row.entityType,
+    action: 'sync_complete',
+    status: input.status,
+    recordCount: row.processedCount + row.failedCount,
+    durationSeconds: (Date.now() - row.startedAt.getTime()) / 1000,
+    errorMessage: input.errorMessage,
+    userId: row.initiatedBy,
+  });
+  return true;
 }

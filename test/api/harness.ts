@@ -5,8 +5,10 @@ import { buildServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createConnection, type ConnectionSummary } from '../../src/connections/connection-repository.js';
 import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
+import { createPrisma } from '../../src/db/prisma.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { authenticatorUrlFor } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 
 export const JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
@@ -21,12 +23,14 @@ export interface Org {
 
 /**
  * The API over a fresh database and Redis prefix, exercised with `inject`
- * (no socket). The database user is a superuser, so every cross-org test
- * also proves that the API switches to the RLS role.
+ * (no socket). The API connects as the authenticator (API_DATABASE_URL),
+ * which reads nothing outside sync_worker_api; the runtime's client (the
+ * tests' setup) is a superuser.
  */
 export interface ApiHarness {
   db: TestDatabase;
   redis: TestRedis;
+  /** The tests' runtime, on DATABASE_URL (a superuser); the server has its own. */
   runtime: Runtime;
   app: FastifyInstance;
   /** A user with an org in auth.users_extended. */
@@ -42,6 +46,8 @@ export interface ApiHarness {
 export function apiEnv(db: { url: string }, redis: { url: string; prefix: string }): Record<string, string> {
   return {
     DATABASE_URL: db.url,
+    // The API's login: it can do nothing but become sync_worker_api.
+    API_DATABASE_URL: authenticatorUrlFor(db.url),
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     SYNC_JWT_SECRET: JWT_SECRET,
@@ -55,8 +61,14 @@ export async function createApiHarness(label: string, env: Record<string, string
   const db = await createTestDatabase(label);
   const redis = createTestRedis(label);
   const config = loadConfig({ ...apiEnv(db, redis), LOG_LEVEL: 'silent', ...env });
+  // The tests' setup and assertions (a superuser).
   const runtime = createRuntime(config, { poolSize: 4 });
-  const app = await buildServer(runtime);
+  // The server's runtime holds the authenticator's login only: an API path that
+  // reached for runtime.prisma instead of the request's RLS transaction fails here.
+  const serverRuntime = createRuntime(config, {
+    prisma: createPrisma(config.API_DATABASE_URL ?? config.DATABASE_URL, { poolSize: 2 }),
+  });
+  const app = await buildServer(serverRuntime, { poolSize: 4 });
   await app.ready();
   const key = parseEncryptionKey(ENCRYPTION_KEY);
 
@@ -99,6 +111,7 @@ export async function createApiHarness(label: string, env: Record<string, string
     },
     async close() {
       await app.close();
+      await serverRuntime.close();
       await runtime.close();
       await redis.cleanup();
       await db.drop();

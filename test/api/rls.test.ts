@@ -92,14 +92,25 @@ describe('migration api_role', () => {
       ]);
       expect(rows[0].ok, `TRUNCATE on ${table}`).toBe(false);
     }
+    // Since migration rls_org_function the policies read the user's org through
+    // sync_current_org_id() (SECURITY DEFINER): the role reads no user's row.
     const { rows } = await db.pool.query(
       `SELECT has_table_privilege($1, 'auth.users_extended', 'SELECT') AS read_users,
               has_table_privilege($1, 'auth.users_extended', 'INSERT') AS write_users,
               has_function_privilege($1, 'auth.uid()', 'EXECUTE') AS uid,
+              has_function_privilege($1, 'sync_current_org_id()', 'EXECUTE') AS org,
+              has_function_privilege($1, 'sync_status_counts()', 'EXECUTE') AS counts,
               has_schema_privilege($1, 'auth', 'USAGE') AS auth_schema`,
       [ROLE],
     );
-    expect(rows[0]).toEqual({ read_users: true, write_users: false, uid: true, auth_schema: true });
+    expect(rows[0]).toEqual({
+      read_users: false,
+      write_users: false,
+      uid: true,
+      org: true,
+      counts: true,
+      auth_schema: true,
+    });
   });
 
   test('is idempotent, and down.sql revokes the grants but keeps a role other databases still use', async () => {

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -123,5 +125,29 @@ describe('docker-compose.yml', () => {
     const env = mapping(child(service(result.stdout, 'app'), 'environment'));
     expect(env.SYNC_ENCRYPTION_KEY).toBe(key);
     expect(env.BULL_BOARD_PASSWORD).toBe('a-real-password');
+  });
+
+  test("the API logs in as the authenticator, whose role and password the postgres volume's init script makes", () => {
+    const result = compose(['config'], { API_DB_PASSWORD: 'api-pass' });
+    expect(result.status, result.stderr).toBe(0);
+    const env = mapping(child(service(result.stdout, 'app'), 'environment'));
+    const api = new URL(env.API_DATABASE_URL!);
+    expect([api.username, api.password, api.host]).toEqual([
+      'sync_worker_authenticator',
+      'api-pass',
+      'postgres:5432',
+    ]);
+    expect(api.pathname).toBe(new URL(env.DATABASE_URL!).pathname);
+    const postgres = service(result.stdout, 'postgres');
+    expect(mapping(child(postgres, 'environment')).API_DB_PASSWORD).toBe('api-pass');
+    expect(child(postgres, 'volumes')).toContainEqual(
+      expect.stringMatching(/\/docker\/postgres-init:\/docker-entrypoint-initdb\.d:ro$/),
+    );
+    const init = readFileSync(
+      path.join(root, 'docker/postgres-init/10-sync-worker-authenticator.sh'),
+      'utf8',
+    );
+    expect(init).toContain("CREATE ROLE sync_worker_authenticator LOGIN NOINHERIT PASSWORD :'password';");
+    expect(init).toContain('-v password="$API_DB_PASSWORD"');
   });
 });

@@ -350,4 +350,20 @@ describe('migrateUp (in process)', () => {
     const fixed = await migrateUp({ databaseUrl: scratch.url, migrationsDir: tempDir });
     expect(fixed).toEqual({ applied: ['20990101000001_broken'], alreadyApplied: 1 });
   });
+
+  test("a migration's WARNINGs reach onWarning (what a DBA must run when the migrating user may not)", async () => {
+    await mkdir(path.join(tempDir, '20990101000002_warns'), { recursive: true });
+    await writeFile(
+      path.join(tempDir, '20990101000002_warns', 'migration.sql'),
+      `DO $$ BEGIN RAISE NOTICE 'not shown'; RAISE WARNING 'ask the DBA for: GRANT x TO y;'; END $$;`,
+    );
+    const warnings: string[] = [];
+    const result = await migrateUp({
+      databaseUrl: scratch.url,
+      migrationsDir: tempDir,
+      onWarning: (m) => warnings.push(m),
+    });
+    expect(result.applied).toEqual(['20990101000002_warns']);
+    expect(warnings).toEqual(['ask the DBA for: GRANT x TO y;']);
+  });
 });

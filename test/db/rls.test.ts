@@ -124,8 +124,9 @@ beforeAll(async () => {
     'GRANT USAGE ON SCHEMA public, auth TO $role',
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${APP_TABLES.join(', ')} TO $role`,
     'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $role',
-    'GRANT SELECT ON auth.users_extended TO $role',
     'GRANT EXECUTE ON FUNCTION auth.uid() TO $role',
+    // What the policies call for the caller's org (EXECUTE is granted to no one by default).
+    'GRANT EXECUTE ON FUNCTION sync_current_org_id() TO $role',
   ]);
   for (const org of [orgA, orgB]) {
     await db.pool.query('INSERT INTO auth.users_extended (id, org_id) VALUES ($1, $2)', [org.userId, org.id]);

@@ -305,7 +305,7 @@ describe('row-level security', () => {
     expect([...rows].sort(byKey)).toEqual(expected.sort(byKey));
   });
 
-  test('every policy is permissive and checks the org through auth.users_extended and auth.uid()', async () => {
+  test('every policy is permissive and compares org_id with sync_current_org_id(), once per statement', async () => {
     const { rows } = await db.pool.query<{
       policyname: string;
       cmd: string;
@@ -318,8 +318,8 @@ describe('row-level security', () => {
         WHERE schemaname = 'public' AND tablename = ANY($1)`,
       [TABLES_0024],
     );
-    const orgCheck =
-      /EXISTS \( SELECT 1\s+FROM auth\.users_extended u\s+WHERE \(\(u\.id = auth\.uid\(\)\) AND \(u\.org_id = \w+\.org_id\)\)\)/;
+    // Migration rls_org_function: the sub-select makes it an InitPlan (see test/db/rls-plans.test.ts).
+    const orgCheck = /^\(org_id = \( SELECT sync_current_org_id\(\) AS sync_current_org_id\)\)$/;
     for (const p of rows) {
       expect(p.permissive, p.policyname).toBe('PERMISSIVE');
       expect(String(p.roles), p.policyname).toMatch(/public/);
@@ -328,6 +328,20 @@ describe('row-level security', () => {
       if (p.cmd === 'INSERT' || p.cmd === 'UPDATE') expect(p.with_check, p.policyname).toMatch(orgCheck);
       else expect(p.with_check, p.policyname).toBeNull();
     }
+  });
+
+  test('sync_current_org_id() reads the org of auth.uid() in auth.users_extended', async () => {
+    const { rows } = await db.pool.query(
+      `SELECT prosrc, provolatile, prosecdef, proconfig FROM pg_proc WHERE oid = 'sync_current_org_id()'::regprocedure`,
+    );
+    expect(rows).toEqual([
+      {
+        prosrc: ' SELECT u.org_id FROM auth.users_extended u WHERE u.id = auth.uid() ',
+        provolatile: 's',
+        prosecdef: true,
+        proconfig: ['search_path=pg_catalog, pg_temp'],
+      },
+    ]);
   });
 
   test('auth.users_extended(id, org_id) and auth.uid() exist; auth.uid() reads request.jwt.claim.sub', async () => {

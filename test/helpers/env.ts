@@ -8,3 +8,14 @@ export function databaseUrlFor(name: string): string {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** The API's login role, created by migration api_authenticator (LOGIN NOINHERIT, member of sync_worker_api). */
+export const AUTHENTICATOR = 'sync_worker_authenticator';
+
+/** `url` logged in as the authenticator instead (trust authentication on the test cluster: no password). */
+export function authenticatorUrlFor(url: string): string {
+  const u = new URL(url);
+  u.username = AUTHENTICATOR;
+  u.password = '';
+  return u.toString();
+}

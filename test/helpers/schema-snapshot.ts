@@ -24,7 +24,7 @@ export async function dumpSchema(url: string): Promise<string | undefined> {
 
 /**
  * The schema as catalog definitions (tables, columns, constraints, indexes,
- * triggers, functions, policies, enums) of schemas public and auth, sorted:
+ * triggers, functions, policies, enums, privileges) of schemas public and auth, sorted:
  * a pg_dump-independent comparison of two databases' schemas.
  */
 export async function catalogSnapshot(url: string): Promise<string[]> {
@@ -65,6 +65,17 @@ export async function catalogSnapshot(url: string): Promise<string[]> {
        GROUP BY t.typname
       UNION ALL
       SELECT format('schema %s', nspname) FROM ns
+      UNION ALL
+      SELECT format('acl schema %s %s', n.nspname, (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(n.nspacl) a))
+        FROM pg_namespace n JOIN ns ON ns.oid = n.oid
+      UNION ALL
+      SELECT format('acl relation %s.%s %s', ns.nspname, c.relname,
+                    (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(c.relacl) a))
+        FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+      UNION ALL
+      SELECT format('acl function %s %s', p.oid::regprocedure,
+                    (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(p.proacl) a))
+        FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
     `);
     return rows.map((r) => r.line).sort();
   } finally {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Prisma } from '../../db/prisma.js';
+import { whereClause } from '../../db/where-clause.js';
 import { SyncAction, SyncEntityType, SyncStatusType } from '../../generated/prisma/enums.js';
 import { secured, type ApiContext } from '../context.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
-import { currentOrgCondition } from '../rls.js';
 import { activityItem, errorResponses, nextCursor, responseOf } from '../openapi-schemas.js';
 import { jsonSchema, limitSchema, parseRequest } from '../validation.js';
 
@@ -66,7 +66,8 @@ export function registerActivityRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const q = parseRequest(activityQuery, request.query, 'query');
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      const where: Prisma.Sql[] = [currentOrgCondition];
+      // No org_id predicate: the RLS policies restrict to the user's org and use its indexes.
+      const where: Prisma.Sql[] = [];
       if (q.syncId) where.push(Prisma.sql`sync_id = ${q.syncId}`);
       if (q.entityType) where.push(Prisma.sql`entity_type = ${q.entityType}::sync_entity_type`);
       if (q.action) where.push(Prisma.sql`action = ${q.action}::sync_action`);
@@ -82,7 +83,7 @@ export function registerActivityRoutes(app: FastifyInstance, ctx: ApiContext): v
                  record_count, duration_seconds::float8 AS duration_seconds, error_message,
                  user_id::text AS user_id, created_at
             FROM sync_activity_log
-           WHERE ${Prisma.join(where, ' AND ')}
+           ${whereClause(where)}
            ORDER BY created_at DESC, id DESC
            LIMIT ${q.limit + 1}`,
       );

@@ -11,7 +11,6 @@ import {
   type CachedPreview,
 } from '../../sync/preview-cache.js';
 import { secured, type ApiContext } from '../context.js';
-import { visibleConnection } from '../visible-connection.js';
 import { errorResponses, responseOf } from '../openapi-schemas.js';
 import { currentUserOrg } from '../rls.js';
 import { jsonSchema, parseRequest } from '../validation.js';
@@ -133,13 +132,12 @@ export function registerPreviewRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request, reply) => {
       const input = parseRequest(previewBody, request.body, 'body');
-      const connection = await visibleConnection(ctx, request.userId, input.connectionId);
-      const result = await enqueuePreview(runtime, {
-        connectionId: connection.id,
-        entityType: input.entityType,
-        initiatedBy: request.userId,
-        orgId: connection.orgId,
-      });
+      // Under the user's RLS: another org's connection is CONNECTION_NOT_FOUND.
+      const result = await enqueuePreview(
+        runtime,
+        { connectionId: input.connectionId, entityType: input.entityType, initiatedBy: request.userId },
+        ctx.scopeOf(request.userId),
+      );
       if (result.cached) return reply.code(200).send({ ...previewView(result.preview), cached: true });
       return reply
         .code(202)

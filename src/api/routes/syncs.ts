@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Prisma } from '../../db/prisma.js';
+import { whereClause } from '../../db/where-clause.js';
 import { ErrorCodes, NotFoundError } from '../../errors.js';
 import { entityTypes } from '../../jobs/sync-job-data.js';
 import { enqueueSync } from '../../queues/enqueue-sync.js';
@@ -8,9 +9,7 @@ import { cancelSync } from '../../sync/cancel-sync.js';
 import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';
 import { syncView } from '../../sync/sync-view.js';
 import { secured, type ApiContext } from '../context.js';
-import { visibleConnection } from '../visible-connection.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
-import { currentOrgCondition } from '../rls.js';
 import { errorResponses, nextCursor, responseOf, syncViewSchema } from '../openapi-schemas.js';
 import { booleanQuery, jsonSchema, limitSchema, parseRequest } from '../validation.js';
 
@@ -69,15 +68,18 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request, reply) => {
       const input = parseRequest(triggerBody, request.body, 'body');
-      const connection = await visibleConnection(ctx, request.userId, input.connectionId);
-      const sync = await enqueueSync(runtime, {
-        connectionId: connection.id,
-        entityType: input.entityType,
-        mode: input.mode,
-        trigger: 'manual',
-        initiatedBy: request.userId,
-        orgId: connection.orgId,
-      });
+      // Under the user's RLS: another org's connection is CONNECTION_NOT_FOUND.
+      const sync = await enqueueSync(
+        runtime,
+        {
+          connectionId: input.connectionId,
+          entityType: input.entityType,
+          mode: input.mode,
+          trigger: 'manual',
+          initiatedBy: request.userId,
+        },
+        ctx.scopeOf(request.userId),
+      );
       return reply
         .code(202)
         .header('location', `/api/v1/syncs/${encodeURIComponent(sync.syncId)}`)
@@ -121,7 +123,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
     async (request) => {
       const query = parseRequest(listQuery, request.query, 'query');
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const conditions: Prisma.Sql[] = [currentOrgCondition];
+      const conditions: Prisma.Sql[] = [];
       if (query.active) conditions.push(Prisma.sql`status::text IN (${Prisma.join([...LIVE_STATUSES])})`);
       if (cursor)
         conditions.push(Prisma.sql`(started_at, id) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)`);
@@ -129,7 +131,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
         const keys = await tx.$queryRaw<{ id: string; t: string }[]>`
           SELECT id::text AS id, ${Prisma.raw(cursorTimestampSql('started_at'))} AS t
             FROM sync_progress
-           WHERE ${Prisma.join(conditions, ' AND ')}
+           ${whereClause(conditions)}
            ORDER BY started_at DESC, id DESC
            LIMIT ${query.limit + 1}`;
         const ids = keys.slice(0, query.limit).map((k) => k.id);
@@ -162,11 +164,8 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => {
       const { syncId } = parseRequest(syncParams, request.params, 'params');
-      const row = await ctx.asUser(request.userId, (tx) =>
-        tx.syncProgress.findFirst({ where: { syncId }, select: { syncId: true, orgId: true } }),
-      );
-      if (!row) throw notFound(syncId);
-      return cancelSync(runtime, { syncId: row.syncId, orgId: row.orgId, userId: request.userId });
+      // Under the user's RLS: another org's sync is SYNC_NOT_FOUND.
+      return cancelSync(runtime, { syncId }, ctx.scopeOf(request.userId));
     },
   );
 }

@@ -5,6 +5,9 @@ import { migrateDown, migrateUp } from '../../db/migrate/migrator.js';
 import { printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 
+/** A migration's WARNING (e.g. what a DBA must run), on stderr: stdout holds the result. */
+const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+
 export function registerMigrate(program: Command): void {
   const migrate = program
     .command('migrate')
@@ -15,7 +18,11 @@ export function registerMigrate(program: Command): void {
     .action(
       runCommand(async (opts: { json?: boolean; dir: string }) => {
         const config = loadConfig();
-        const result = await migrateUp({ databaseUrl: config.DATABASE_URL, migrationsDir: opts.dir });
+        const result = await migrateUp({
+          databaseUrl: config.DATABASE_URL,
+          migrationsDir: opts.dir,
+          onWarning: warn,
+        });
         printResult(
           opts.json,
           result,
@@ -39,6 +46,7 @@ export function registerMigrate(program: Command): void {
         const result = await migrateDown({
           databaseUrl: config.DATABASE_URL,
           migrationsDir: opts.dir,
+          onWarning: warn,
           ...(opts.to !== undefined ? { to: opts.to } : {}),
           ...(opts.all ? { all: true } : {}),
         });

@@ -16,6 +16,11 @@ export interface MigrateOptions {
   migrationsDir: string;
   /** Called once per migration applied or rolled back. */
   onMigration?: (name: string, direction: 'up' | 'down', ms: number) => void;
+  /**
+   * Called for each WARNING a migration raises (e.g. a role it may not create, with the
+   * statements a DBA should run instead). @defaultValue ignored
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface MigrateUpResult {
@@ -32,8 +37,14 @@ interface AppliedRow {
   checksum: string;
 }
 
-async function withLockedClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withLockedClient<T>(
+  { databaseUrl, onWarning }: MigrateOptions,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'sync-worker migrate' });
+  client.on('notice', (notice) => {
+    if (notice.severity === 'WARNING') onWarning?.(notice.message ?? '');
+  });
   await client.connect();
   try {
     // Silence NOTICEs such as "relation already exists, skipping".
@@ -107,7 +118,7 @@ async function inTransaction(client: pg.Client, name: string, sql: string): Prom
  */
 export async function migrateUp(options: MigrateOptions): Promise<MigrateUpResult> {
   const files = await readMigrationFiles(options.migrationsDir);
-  return withLockedClient(options.databaseUrl, async (client) => {
+  return withLockedClient(options, async (client) => {
     const failed = await failedMigrations(client);
     if (failed.length) {
       throw new MigrationError(
@@ -150,7 +161,7 @@ export interface MigrateDownOptions extends MigrateOptions {
 export async function migrateDown(options: MigrateDownOptions): Promise<MigrateDownResult> {
   const files = await readMigrationFiles(options.migrationsDir);
   const byName = new Map(files.map((f) => [f.name, f]));
-  return withLockedClient(options.databaseUrl, async (client) => {
+  return withLockedClient(options, async (client) => {
     const applied = await appliedMigrations(client);
     checkChecksums(files, applied);
     const names = applied
