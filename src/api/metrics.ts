@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { QueueNames } from '../queues/queue-names.js';
+import { allQueueNames } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
 import { SyncStatusType } from '../generated/prisma/enums.js';
 import { withTimeout } from './with-timeout.js';
@@ -40,7 +40,7 @@ export function createMetrics(runtime: Runtime): ApiMetrics {
     registers: [registry],
     async collect() {
       await Promise.all(
-        Object.values(QueueNames).map(async (queue) => {
+        allQueueNames(runtime.sources).map(async (queue) => {
           try {
             const counts = await withTimeout(
               runtime.queue(queue).getJobCounts(...JOB_STATES),

@@ -1,5 +1,4 @@
 import { ErrorCodes, NotFoundError, SyncWorkerError } from '../errors.js';
-import { syncQueueFor } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
 import type { SyncType } from '../adapters/types.js';
 import { endSync } from './sync-lifecycle.js';
@@ -29,8 +28,9 @@ export async function cancelSync(
       `sync ${input.syncId} is not running (status ${row.status}); nothing to cancel`,
     );
   }
-  if (row.sourceSystem) {
-    const job = await runtime.queue(syncQueueFor(row.sourceSystem as SyncType)).getJob(row.syncId);
+  if (row.sourceSystem && runtime.sources.has(row.sourceSystem as SyncType)) {
+    const queueName = runtime.sources.get(row.sourceSystem as SyncType).queueName;
+    const job = await runtime.queue(queueName).getJob(row.syncId);
     // A waiting or delayed job is removed; an active one is locked and stops by itself.
     await job?.remove().catch(() => undefined);
   }

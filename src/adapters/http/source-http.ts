@@ -1,7 +1,7 @@
-import { ErrorCodes, SourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
+import { classify, sourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { RateGate } from '../types.js';
-import { classifySourceError, isCallerAbort } from './classify.js';
+import type { RateBudget } from '../types.js';
+import { isCallerAbort } from './caller-abort.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
 import { sleep } from '../../sleep.js';
@@ -40,8 +40,8 @@ export interface HttpFailure {
 export interface SourceHttpOptions {
   /** Name used in error messages ("WooCommerce"). */
   source: string;
-  /** Shared pacing; `waitTurn()` before every attempt, `pause()` on 429/503 with Retry-After. */
-  rateGate?: RateGate;
+  /** The store's shared budget: `take()` before every attempt, `pause()` on 429/503 with Retry-After. */
+  rateBudget?: RateBudget;
   /** Per-attempt timeout. @defaultValue 30000 */
   timeoutMs?: number;
   /** In-place retries of retryable and rate-limited failures. @defaultValue 4 */
@@ -63,20 +63,26 @@ export interface SourceHttpOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Units taken from the rate budget before each attempt: 1 for request
+   * budgets; 0 when the caller takes and settles them itself (cost budgets).
+   * @defaultValue 1
+   */
+  budgetUnits?: number;
   /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
 }
 
 /** No shared pacing: every request may go at once, pauses are local waits only. */
-export const noRateGate: RateGate = { waitTurn: async () => {}, pause: async () => {} };
+export const noRateBudget: RateBudget = { take: async () => {}, pause: async () => {} };
 
 /**
  * A small JSON client over global fetch for source APIs: timeout per attempt,
- * rate gate, in-place retries with backoff and Retry-After, typed errors
- * (through `sourceErrorFromStatus`) that never carry credentials.
+ * rate budget, in-place retries with backoff and Retry-After, typed errors
+ * (through `sourceError` / `classify` in errors.ts) that never carry credentials.
  */
 export class SourceHttpClient {
-  private readonly gate: RateGate;
+  private readonly budget: RateBudget;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly baseMs: number;
@@ -84,7 +90,7 @@ export class SourceHttpClient {
   private readonly maxRetryAfterMs: number;
 
   constructor(private readonly options: SourceHttpOptions) {
-    this.gate = options.rateGate ?? noRateGate;
+    this.budget = options.rateBudget ?? noRateBudget;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, options.requestRetries ?? 4);
     this.baseMs = options.retryBaseMs ?? 500;
@@ -95,9 +101,10 @@ export class SourceHttpClient {
   /** Sends the request, retrying in place; resolves with a parsed JSON body or throws a SyncWorkerError. */
   async requestJson(prepare: () => PreparedRequest, options: RequestOptions = {}): Promise<JsonResponse> {
     const { signal } = options;
+    const units = options.budgetUnits ?? 1;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      await this.gate.waitTurn(signal);
+      if (units > 0) await this.budget.take(units, signal);
       const request = prepare();
       let error: SyncWorkerError;
       try {
@@ -107,7 +114,7 @@ export class SourceHttpClient {
         error = bodyError;
       } catch (err) {
         if (isCallerAbort(err, signal)) throw err;
-        error = classifySourceError(err, { source: this.options.source, secrets: this.options.secrets });
+        error = classify(err, { where: this.options.source, redact: (text) => this.redactText(text) });
       }
       const waitMs = await this.retryWait(error, attempt);
       this.options.logger?.warn(
@@ -124,7 +131,7 @@ export class SourceHttpClient {
     const retryAfterMs = error.retryAfterMs;
     if (error.retry === 'rate_limited' && retryAfterMs !== undefined) {
       // Other workers talking to this store must hold off too.
-      if (retryAfterMs > 0) await this.gate.pause(retryAfterMs);
+      if (retryAfterMs > 0) await this.budget.pause(retryAfterMs);
       if (retryAfterMs > this.maxRetryAfterMs) throw error;
       return retryAfterMs;
     }
@@ -153,28 +160,29 @@ export class SourceHttpClient {
     } catch (err) {
       if (isCallerAbort(err, signal)) throw err;
       if (timeout.aborted) {
-        throw new SourceError(
-          ErrorCodes.SOURCE_NETWORK,
-          `${this.options.source} ${method} ${this.redact(request.url)}: no answer within ${this.timeoutMs} ms`,
-          { retry: 'retryable', details: { timeoutMs: this.timeoutMs } },
-        );
+        throw sourceError({
+          kind: 'network',
+          message: `${this.options.source} ${method} ${this.redact(request.url)}: no answer within ${this.timeoutMs} ms`,
+          details: { timeoutMs: this.timeoutMs },
+        });
       }
-      throw classifySourceError(err, {
-        source: this.options.source,
-        secrets: this.options.secrets,
-        context: `${method} ${this.redact(request.url)}`,
+      throw classify(err, {
+        where: `${this.options.source} ${method} ${this.redact(request.url)}`,
+        redact: (text) => this.redactText(text),
       });
     }
     const contentType = resHeaders.get('content-type') ?? '';
     const json = tryParseJson(text);
     if (status >= 200 && status < 300) {
       if (json.ok) return { status, headers: resHeaders, body: json.value };
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `${this.options.source} ${method} ${this.redact(request.url)}: expected JSON, got ` +
+      throw sourceError({
+        kind: 'bad_response',
+        message:
+          `${this.options.source} ${method} ${this.redact(request.url)}: expected JSON, got ` +
           `${contentType || 'no content type'} (${status}): "${this.excerpt(text)}"`,
-        { status, retry: 'retryable', details: { contentType, excerpt: this.excerpt(text) } },
-      );
+        status,
+        details: { contentType, excerpt: this.excerpt(text) },
+      });
     }
     const failure: HttpFailure = {
       status,
@@ -198,6 +206,10 @@ export class SourceHttpClient {
   /** Vendor details may quote the request back (parameter errors): no secret survives. */
   private redactDetails(details: Record<string, unknown>): Record<string, unknown> {
     return JSON.parse(redactText(JSON.stringify(details), this.options.secrets)) as Record<string, unknown>;
+  }
+
+  private redactText(text: string): string {
+    return redactText(text, this.options.secrets);
   }
 
   private redact(url: string): string {

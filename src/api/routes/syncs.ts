@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Prisma } from '../../db/prisma.js';
 import { ErrorCodes, NotFoundError } from '../../errors.js';
-import { entityTypes } from '../../jobs/sync-job-data.js';
+import { entityTypes } from '../../validation.js';
 import { enqueueSync } from '../../queues/enqueue-sync.js';
 import { cancelSync } from '../../sync/cancel-sync.js';
 import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';
