@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
+import { SourceHttpClient } from '../../src/adapters/http/source-http.js';
 import { builtInSources } from '../../src/adapters/registry.js';
 import {
   CostRateBudget,
@@ -184,5 +187,70 @@ describe('cost points (Shopify), with a simulated throttleStatus', () => {
     const budget = new CostRateBudget(redis, key, { capacity: 100, restorePerSecond: 10 });
     await budget.pause(60_000);
     await expect(budget.take(1, AbortSignal.timeout(300))).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+});
+
+describe('the HTTP client settles cost budgets after every attempt', () => {
+  test("with the answer's figures, and with nothing when there was no usable answer", async () => {
+    const answers = [
+      { status: 503, body: { errors: 'Service unavailable' } },
+      {
+        status: 200,
+        body: {
+          data: { shop: { id: 1 } },
+          extensions: {
+            cost: {
+              requestedQueryCost: 50,
+              actualQueryCost: 12,
+              throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1988, restoreRate: 100 },
+            },
+          },
+        },
+      },
+    ];
+    const server = createServer((_req, res) => {
+      const answer = answers.shift()!;
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const key = freshKey();
+      const budget = new CostRateBudget(redis, key, { capacity: 1000, restorePerSecond: 50 });
+      const client = new SourceHttpClient({ source: 'Shop', rateBudget: budget, retryBaseMs: 1 });
+      type Cost = {
+        extensions?: { cost?: { actualQueryCost?: number; throttleStatus?: Record<string, number> } };
+      };
+      const response = await client.requestJson(
+        () => ({
+          method: 'POST',
+          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql.json`,
+          body: {},
+        }),
+        {
+          budgetUnits: 50,
+          observeCost: (res) => {
+            const cost = (res?.body as Cost | undefined)?.extensions?.cost;
+            const status = cost?.throttleStatus;
+            return cost
+              ? {
+                  actual: cost.actualQueryCost,
+                  available: status?.currentlyAvailable,
+                  capacity: status?.maximumAvailable,
+                  restorePerSecond: status?.restoreRate,
+                }
+              : {};
+          },
+        },
+      );
+      expect(response.status).toBe(200);
+      const state = await bucket(key);
+      // Two takes of 50 (the 503, then the answer), both settled: nothing left pending.
+      expect(state).toMatchObject({ cap: 2000, rate: 100, pending: 0 });
+      expect(state.avail).toBeGreaterThanOrEqual(1988);
+      expect(state.avail).toBeLessThan(1990);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { classify, sourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { RateBudget } from '../types.js';
+import type { RateBudget, RateObservation } from '../types.js';
 import { isCallerAbort } from './caller-abort.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
@@ -65,10 +65,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /**
    * Units taken from the rate budget before each attempt: 1 for request
-   * budgets; 0 when the caller takes and settles them itself (cost budgets).
+   * budgets, the query's requested cost for cost budgets (0: none).
    * @defaultValue 1
    */
   budgetUnits?: number;
+  /**
+   * Cost budgets: the shop's figures in an answer (Shopify `extensions.cost`),
+   * handed to `RateBudget.settle` after every attempt — with the answer, or
+   * undefined when there was none (network error, abort): then `{}`.
+   */
+  observeCost?: (response: JsonResponse | undefined) => RateObservation;
   /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
 }
@@ -109,10 +115,12 @@ export class SourceHttpClient {
       let error: SyncWorkerError;
       try {
         const response = await this.attempt(request, signal);
+        await this.settle(units, response, options);
         const bodyError = options.checkBody?.(response);
         if (!bodyError) return response;
         error = bodyError;
       } catch (err) {
+        await this.settle(units, undefined, options); // no readable answer to learn from
         if (isCallerAbort(err, signal)) throw err;
         error = classify(err, { where: this.options.source, redact: (text) => this.redactText(text) });
       }
@@ -122,6 +130,16 @@ export class SourceHttpClient {
         `${this.options.source} request failed; retrying`,
       );
       await sleep(waitMs, signal);
+    }
+  }
+
+  /** Cost budgets: what the attempt cost, exactly once per take. Never fails the request. */
+  private async settle(units: number, response: JsonResponse | undefined, options: RequestOptions) {
+    if (units <= 0 || !this.budget.settle) return;
+    try {
+      await this.budget.settle(units, options.observeCost?.(response) ?? {});
+    } catch (err) {
+      this.options.logger?.warn({ err }, `${this.options.source}: could not settle the rate budget`);
     }
   }
 
