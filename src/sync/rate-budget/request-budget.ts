@@ -13,6 +13,15 @@ export const ARRIVAL_JITTER_ALLOWANCE_MS = 50;
 /** How far ahead of its turn a caller may book one (a booking is not given back on abort). */
 const BOOK_AHEAD_MS = 1000;
 
+/**
+ * A caller that wakes up later than ARRIVAL_JITTER_ALLOWANCE_MS after its
+ * slot (its process was busy: a long synchronous task, a GC pause) books a
+ * new slot instead of sending late, so that stalled requests do not reach the
+ * store in a burst; after this many late wake-ups it sends anyway (a process
+ * that is always that busy must still make progress).
+ */
+const MAX_LATE_REBOOKS = 3;
+
 /** Longest single pause honoured, whatever the source says. */
 const MAX_PAUSE_MS = 120_000;
 
@@ -80,13 +89,18 @@ export class RequestRateBudget implements RateBudget {
   }
 
   private async takeOne(signal: AbortSignal | undefined): Promise<void> {
-    for (;;) {
+    for (let late = 0; ;) {
       signal?.throwIfAborted();
+      const asked = performance.now();
       const { granted, waitMs } = grantOf(
         await TAKE.run(this.redis, this.key, [this.spacingUs, BOOK_AHEAD_MS * 1000]),
       );
       if (waitMs > 0) await sleep(waitMs, signal);
-      if (granted) return;
+      if (!granted) continue;
+      // The slot is at most `asked + waitMs` (local, monotonic): no clock is compared with Redis's.
+      const lateMs = performance.now() - (asked + waitMs);
+      if (lateMs <= ARRIVAL_JITTER_ALLOWANCE_MS || late >= MAX_LATE_REBOOKS) return;
+      late++;
     }
   }
 }
