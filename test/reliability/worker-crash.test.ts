@@ -85,7 +85,7 @@ describe.each(fakeStores.map((f) => [f.label, f] as const))('%s', (_label, facto
     await expectExactlyTheSource(syncId, conn.id);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  });
+  }, 180_000);
 
   test('SIGTERM: the batch in flight is checkpointed, the worker exits in bounded time, a restart resumes', async () => {
     const conn = await connect(factory.source);
@@ -108,5 +108,5 @@ describe.each(fakeStores.map((f) => [f.label, f] as const))('%s', (_label, facto
     spawnWorker(h.env);
     await h.waitForStatus(syncId, ['completed', 'completed_with_errors', 'failed'], 120_000);
     await expectExactlyTheSource(syncId, conn.id);
-  });
+  }, 180_000);
 });
