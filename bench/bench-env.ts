@@ -5,6 +5,14 @@ import pg from 'pg';
 import { defaultMigrationsDir } from '../src/db/migrate/migration-files.js';
 import { migrateUp } from '../src/db/migrate/migrator.js';
 
+/**
+ * The bench connections' `rateLimitPerSecond`: the highest budget a
+ * connection may set. The bench measures the engine against the raw limit
+ * of a local fake store, so the store's rate budget (10 requests/s by
+ * default, to protect real stores) must not be what it measures.
+ */
+export const BENCH_RATE_LIMIT_PER_SECOND = 100_000;
+
 /** A fresh, migrated database for one bench run (dropped at the end). */
 export async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sw_bench_${randomBytes(4).toString('hex')}`;

@@ -15,7 +15,7 @@ import { enqueueSync } from '../src/queues/enqueue-sync.js';
 import { QueueNames } from '../src/queues/queue-names.js';
 import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
-import { createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
+import { BENCH_RATE_LIMIT_PER_SECOND, createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
 import { adminUrl, percentile, printTable, redisUrl } from './stats.js';
 
 const key = 'b'.repeat(64);
@@ -62,7 +62,7 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
             name: `bench-${i}`,
             baseUrl: store.url,
             credentials: { key: store.consumerKey, secret: store.consumerSecret },
-            settings: { authMode: 'query' },
+            settings: { authMode: 'query', rateLimitPerSecond: BENCH_RATE_LIMIT_PER_SECOND },
           });
           return c.id;
         }),

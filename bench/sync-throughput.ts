@@ -8,7 +8,7 @@ import { parseEncryptionKey } from '../src/connections/credentials-cipher.js';
 import { createLogger } from '../src/logger.js';
 import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
-import { createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
+import { BENCH_RATE_LIMIT_PER_SECOND, createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
 import { engineRun, type EngineResult } from './engine-run.js';
 import { progressCost, type ProgressCost } from './progress-cost.js';
 import { rawLimit, type RawResult } from './raw-limit.js';
@@ -41,7 +41,7 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
       name,
       baseUrl: store.url,
       credentials: { key: store.consumerKey, secret: store.consumerSecret },
-      settings: { authMode: 'query' },
+      settings: { authMode: 'query', rateLimitPerSecond: BENCH_RATE_LIMIT_PER_SECOND },
     });
     return c.id;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sources, type BuiltInSourceType } from './adapters/registry.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -6,6 +7,7 @@ import { ConfigError } from './errors.js';
  * here with its default; `.env.example` and the README list the same.
  */
 
+/** A duration (`1800`, `90s`, `30m`, `1h`, `500ms`; a bare number is seconds), parsed to milliseconds. */
 const duration = (name: string) =>
   z
     .string()
@@ -20,6 +22,22 @@ const duration = (name: string) =>
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL');
+
+/** `SYNC_CONCURRENCY_WOOCOMMERCE` for `woocommerce`. */
+export type ConcurrencyVariable<T extends string> = `SYNC_CONCURRENCY_${Uppercase<T>}`;
+
+export function concurrencyVariable<T extends string>(type: T): ConcurrencyVariable<T> {
+  return `SYNC_CONCURRENCY_${type.toUpperCase()}` as ConcurrencyVariable<T>;
+}
+
+/**
+ * `SYNC_CONCURRENCY_<TYPE>` for every source of the registry: concurrent sync
+ * jobs per worker process on that source's queue (1..100).
+ * @defaultValue the source definition's `defaultConcurrency` (2 for WooCommerce, Odoo and Shopify)
+ */
+const sourceConcurrency = Object.fromEntries(
+  sources.map((s) => [concurrencyVariable(s.type), intIn(1, 100).default(s.defaultConcurrency)]),
+) as { [K in BuiltInSourceType as ConcurrencyVariable<K>]: z.ZodDefault<ReturnType<typeof intIn>> };
 
 export const envSchema = z.object({
   /** Postgres connection string. Required. */
@@ -68,10 +86,7 @@ export const envSchema = z.object({
   BULL_BOARD_USER: z.string().min(1).optional(),
   /** Basic-auth password for Bull Board. */
   BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  /** Concurrent sync jobs per worker process, per queue. @defaultValue 2 */
-  SYNC_CONCURRENCY_WOOCOMMERCE: intIn(1, 100).default(2),
-  SYNC_CONCURRENCY_ODOO: intIn(1, 100).default(2),
-  SYNC_CONCURRENCY_SHOPIFY: intIn(1, 100).default(2),
+  ...sourceConcurrency,
   /** Concurrent maintenance jobs. @defaultValue 1 */
   SYNC_CONCURRENCY_MAINTENANCE: intIn(1, 10).default(1),
   /** Records per batch (one transaction); above the source's page maximum a batch spans several pages. @defaultValue 100 */
@@ -99,7 +114,7 @@ export const envSchema = z.object({
   SYNC_LOG_RETENTION_MONTHS: intIn(1, 120).default(12),
   /** Monthly partitions created ahead of the current month. @defaultValue 3 */
   SYNC_PARTITION_MONTHS_AHEAD: intIn(0, 24).default(3),
-  /** Seconds a worker waits for the running batch on SIGTERM before it exits. @defaultValue 30s */
+  /** How long a worker waits for the running batch on SIGTERM before it exits (ms once parsed). @defaultValue 30s */
   SYNC_SHUTDOWN_TIMEOUT: duration('SYNC_SHUTDOWN_TIMEOUT').default(30_000),
   /** BullMQ job lock; a crashed worker's job is recovered after about this long. @defaultValue 30s */
   SYNC_JOB_LOCK_DURATION: duration('SYNC_JOB_LOCK_DURATION').default(30_000),

@@ -7,6 +7,11 @@
  * - `retryable`: transient (network, 5xx, serialization); retry with backoff.
  * - `rate_limited`: the source asked us to slow down; wait `retryAfterMs`.
  * - `fatal`: retrying cannot help (credentials, permissions, bad input).
+ *
+ * Two functions decide every retry class: `sourceError` (a failure a source
+ * reported, whatever the transport: an HTTP status, a JSON-RPC `error` or a
+ * GraphQL `errors[]` that came with HTTP 200) and `classify` (any thrown
+ * value). Adapters add wording and details, never retry rules of their own.
  */
 export type RetryClass = 'retryable' | 'rate_limited' | 'fatal';
 
@@ -20,8 +25,15 @@ export const ErrorCodes = {
   ENCRYPTION_FAILED: 'ENCRYPTION_FAILED',
   CONNECTION_NOT_FOUND: 'CONNECTION_NOT_FOUND',
   SYNC_NOT_FOUND: 'SYNC_NOT_FOUND',
+  /** The sync was cancelled, timed out or ended by someone else while this worker ran it. */
   SYNC_CANCELLED: 'SYNC_CANCELLED',
   SYNC_NOT_RUNNING: 'SYNC_NOT_RUNNING',
+  /** A worker shutdown stopped the sync between batches; it resumes from its checkpoint. */
+  SYNC_INTERRUPTED: 'SYNC_INTERRUPTED',
+  /** The stall sweeper ended a sync that made no progress for SYNC_STALL_TIMEOUT. */
+  SYNC_STALLED: 'SYNC_STALLED',
+  /** A batch found the progress row no longer where this worker left it. */
+  SYNC_LOST_OWNERSHIP: 'SYNC_LOST_OWNERSHIP',
   PREVIEW_NOT_FOUND: 'PREVIEW_NOT_FOUND',
   ENTITY_NOT_SUPPORTED: 'ENTITY_NOT_SUPPORTED',
   ADAPTER_NOT_FOUND: 'ADAPTER_NOT_FOUND',
@@ -94,7 +106,7 @@ export class MigrationError extends SyncWorkerError {}
 
 export class NotFoundError extends SyncWorkerError {}
 
-/** A failure talking to a source store (WooCommerce, Odoo, Shopify, …). */
+/** A failure talking to a source store (WooCommerce, Odoo, Shopify, …). Made by `sourceError`. */
 export class SourceError extends SyncWorkerError {
   constructor(code: ErrorCode, message: string, options: SyncWorkerErrorOptions & { status?: number } = {}) {
     super(code, message, {
@@ -104,45 +116,130 @@ export class SourceError extends SyncWorkerError {
   }
 }
 
-/** The sync was cancelled (or paused) by a user; not a failure. */
+/** How a sync that this worker was running ended without it. */
+export type StoppedStatus = 'cancelled' | 'paused' | 'timeout' | 'failed';
+
+/**
+ * The sync was cancelled, timed out (stall sweeper) or taken over by another
+ * worker while this one ran it: not a failure of this job, which ends quietly.
+ */
 export class SyncCancelledError extends SyncWorkerError {
   constructor(
     syncId: string,
-    readonly status: 'cancelled' | 'paused' | 'timeout' | 'failed',
+    readonly status: StoppedStatus,
   ) {
-    super(ErrorCodes.SYNC_CANCELLED, `sync ${syncId} is ${status}; stopping at the batch boundary`);
+    super(ErrorCodes.SYNC_CANCELLED, `sync ${syncId} is ${status}; this worker stops running it`);
+  }
+}
+
+/** A worker shutdown interrupted the sync; the job goes back to the queue and resumes from its checkpoint. */
+export class SyncInterruptedError extends SyncWorkerError {
+  constructor(readonly syncId: string) {
+    super(
+      ErrorCodes.SYNC_INTERRUPTED,
+      `sync ${syncId} interrupted by worker shutdown; it resumes from its checkpoint`,
+      { retry: 'retryable' },
+    );
   }
 }
 
 /**
- * The one factory that turns an HTTP answer from a source into a typed error.
- * Adapters add vendor-specific detail (error code, message) but never decide
- * the retry class themselves.
+ * A batch's progress update matched no row: the sync is no longer
+ * `in_progress` at the batch number this worker last wrote (cancelled, timed
+ * out, or taken over after a stalled-job recovery). The batch rolls back;
+ * the engine turns it into a SyncCancelledError naming the row's status.
+ */
+export class LostOwnershipError extends SyncWorkerError {
+  constructor(syncId: string) {
+    super(ErrorCodes.SYNC_LOST_OWNERSHIP, `sync ${syncId}: the progress row moved on without this worker`);
+  }
+}
+
+/**
+ * What went wrong at a source, whatever the transport said it with. Each kind
+ * has one code and one retry class (`sourceError`).
+ */
+export type SourceFailureKind =
+  /** Credentials refused (401, Odoo `authenticate` → false, `AccessDenied`). */
+  | 'auth'
+  /** Authenticated but not allowed (403, 402 frozen shop, Odoo `AccessError`, GraphQL `ACCESS_DENIED`). */
+  | 'forbidden'
+  /** The store, route or record is not there (404, 410). */
+  | 'not_found'
+  /** The request is wrong for this store (400, Odoo `ValueError`/`ValidationError`, `MAX_COST_EXCEEDED`). */
+  | 'bad_request'
+  /** Slow down: wait `retryAfterMs` (429, 503 with Retry-After, Shopify `THROTTLED`). */
+  | 'rate_limited'
+  /** The source is temporarily failing (5xx, 408, a serialization failure, `INTERNAL_SERVER_ERROR`). */
+  | 'unavailable'
+  /** No answer (connection refused, reset, DNS, timeout). */
+  | 'network'
+  /** An answer that cannot be read (not JSON, wrong shape); may be a passing proxy page. */
+  | 'bad_response'
+  /** An answer that cannot be paged safely and will not get better (wrong order, items without ids). */
+  | 'incompatible';
+
+const KINDS: Record<SourceFailureKind, { code: ErrorCode; retry: RetryClass }> = {
+  auth: { code: ErrorCodes.SOURCE_AUTH_FAILED, retry: 'fatal' },
+  forbidden: { code: ErrorCodes.SOURCE_FORBIDDEN, retry: 'fatal' },
+  not_found: { code: ErrorCodes.SOURCE_NOT_FOUND, retry: 'fatal' },
+  bad_request: { code: ErrorCodes.SOURCE_BAD_REQUEST, retry: 'fatal' },
+  rate_limited: { code: ErrorCodes.SOURCE_RATE_LIMITED, retry: 'rate_limited' },
+  unavailable: { code: ErrorCodes.SOURCE_UNAVAILABLE, retry: 'retryable' },
+  network: { code: ErrorCodes.SOURCE_NETWORK, retry: 'retryable' },
+  bad_response: { code: ErrorCodes.SOURCE_BAD_RESPONSE, retry: 'retryable' },
+  incompatible: { code: ErrorCodes.SOURCE_BAD_RESPONSE, retry: 'fatal' },
+};
+
+export interface SourceErrorInput {
+  kind: SourceFailureKind;
+  /** Already worded and redacted by the adapter. */
+  message: string;
+  /** The HTTP status, when there was one (also for errors that came with 200). */
+  status?: number;
+  /** For `rate_limited`: how long the source asked us to wait. */
+  retryAfterMs?: number;
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** THE factory of source failures: the kind decides code and retry class. */
+export function sourceError(input: SourceErrorInput): SourceError {
+  const { code, retry } = KINDS[input.kind];
+  return new SourceError(code, input.message, {
+    retry,
+    status: input.status,
+    details: input.details,
+    cause: input.cause,
+    ...(input.kind === 'rate_limited' ? { retryAfterMs: input.retryAfterMs } : {}),
+  });
+}
+
+/** The kind of a non-2xx HTTP answer. */
+export function failureKindOfStatus(status: number, retryAfterMs?: number): SourceFailureKind {
+  if (status === 401) return 'auth';
+  if (status === 402 || status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 429 || (status === 503 && retryAfterMs !== undefined)) return 'rate_limited';
+  if (status === 408 || status >= 500) return 'unavailable';
+  return 'bad_request';
+}
+
+/**
+ * A source's non-2xx HTTP answer as a typed error. Adapters add vendor
+ * detail (error code, message) but never decide the retry class themselves.
  */
 export function sourceErrorFromStatus(
   status: number,
   message: string,
   options: { retryAfterMs?: number; details?: Record<string, unknown> } = {},
 ): SourceError {
-  const base = { status, details: options.details };
-  if (status === 401)
-    return new SourceError(ErrorCodes.SOURCE_AUTH_FAILED, message, { ...base, retry: 'fatal' });
-  if (status === 402 || status === 403)
-    return new SourceError(ErrorCodes.SOURCE_FORBIDDEN, message, { ...base, retry: 'fatal' });
-  if (status === 404 || status === 410)
-    return new SourceError(ErrorCodes.SOURCE_NOT_FOUND, message, { ...base, retry: 'fatal' });
-  if (status === 429 || (status === 503 && options.retryAfterMs !== undefined))
-    return new SourceError(ErrorCodes.SOURCE_RATE_LIMITED, message, {
-      ...base,
-      retry: 'rate_limited',
-      retryAfterMs: options.retryAfterMs,
-    });
-  if (status === 408 || status >= 500)
-    return new SourceError(ErrorCodes.SOURCE_UNAVAILABLE, message, {
-      ...base,
-      retry: 'retryable',
-    });
-  return new SourceError(ErrorCodes.SOURCE_BAD_REQUEST, message, { ...base, retry: 'fatal' });
+  return sourceError({
+    kind: failureKindOfStatus(status, options.retryAfterMs),
+    message,
+    status,
+    ...options,
+  });
 }
 
 export function isSyncWorkerError(err: unknown): err is SyncWorkerError {
@@ -155,14 +252,74 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+export interface ClassifyOptions {
+  /** Who was talking ("WooCommerce", "WooCommerce GET https://…"), prefixed to messages. */
+  where?: string;
+  /** Applied to every message built here (adapters pass their credential redaction). */
+  redact?: (text: string) => string;
+}
+
 /**
- * Any thrown value as a typed error with its retry class. Adapters classify
- * source errors themselves; what reaches here untyped (a lost database or
- * Redis connection, a serialization failure, a bug) is retried: attempts are
- * bounded and each retry resumes from the checkpoint, so a transient fault
- * costs one batch and a permanent one ends as `failed` after the last attempt.
+ * THE classifier: any thrown value as a typed error with its retry class.
+ * Typed errors pass through. Then, in this order:
+ * - an `AbortError` (a caller's abort that was not rethrown as its reason) → SYNC_CANCELLED, fatal;
+ * - a `TimeoutError`, or fetch's `TypeError` with a network cause → SOURCE_NETWORK, retryable;
+ * - a `SyntaxError` (an unreadable body) → SOURCE_BAD_RESPONSE, retryable;
+ * - anything else (a lost database or Redis connection, a serialization
+ *   failure, a bug) → INTERNAL, **retryable**: attempts are bounded and each
+ *   retry resumes from the checkpoint, so a transient fault costs one batch
+ *   and a permanent one ends as `failed` after the last attempt.
+ * Adapters call it through `classifyError` with their wording and redaction;
+ * the job runner calls it bare: both get the same class for the same value.
  */
-export function classify(err: unknown): SyncWorkerError {
+export function classify(err: unknown, options: ClassifyOptions = {}): SyncWorkerError {
   if (isSyncWorkerError(err)) return err;
-  return new SyncWorkerError(ErrorCodes.INTERNAL, errorMessage(err), { retry: 'retryable', cause: err });
+  const clean = (text: string) => {
+    const worded = options.where ? `${options.where}: ${text}` : text;
+    return options.redact ? options.redact(worded) : worded;
+  };
+  if (isNamed(err, 'AbortError')) {
+    return new SyncWorkerError(ErrorCodes.SYNC_CANCELLED, clean('aborted by the caller'), {
+      retry: 'fatal',
+      cause: err,
+    });
+  }
+  if (isNamed(err, 'TimeoutError')) {
+    return sourceError({ kind: 'network', message: clean('request timed out'), cause: err });
+  }
+  const network = err instanceof TypeError ? networkCause(err) : undefined;
+  if (network) {
+    return sourceError({
+      kind: 'network',
+      message: clean(`network error${network.code ? ` (${network.code})` : ''}: ${(err as Error).message}`),
+      details: network.code ? { networkCode: network.code } : undefined,
+      cause: err,
+    });
+  }
+  if (err instanceof SyntaxError) {
+    return sourceError({ kind: 'bad_response', message: clean(`unreadable response: ${err.message}`) });
+  }
+  return new SyncWorkerError(ErrorCodes.INTERNAL, clean(errorMessage(err)), {
+    retry: 'retryable',
+    cause: err,
+  });
+}
+
+function isNamed(err: unknown, name: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === name;
+}
+
+/**
+ * fetch's `TypeError('fetch failed')` with undici's cause chain
+ * (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`…). A TypeError from a bug
+ * has neither and is not a network error.
+ */
+function networkCause(err: TypeError): { code: string | undefined } | undefined {
+  let cause: unknown = err.cause;
+  for (let depth = 0; depth < 4 && cause && typeof cause === 'object'; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return { code };
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return err.message === 'fetch failed' ? { code: undefined } : undefined;
 }

@@ -1,5 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { builtInSources } from './adapters/registry.js';
+import type { SourceRegistry } from './adapters/source-registry.js';
 import type { Config } from './config.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { createLogger, type Logger } from './logger.js';
@@ -13,8 +15,10 @@ export interface Runtime {
   config: Config;
   logger: Logger;
   prisma: PrismaClient;
-  /** Shared connection for queues and the rate gates. */
+  /** Shared connection for queues and the rate budgets. */
   redis: Redis;
+  /** The sources this process syncs: their queues, definitions and adapters. */
+  sources: SourceRegistry;
   queue(name: string): Queue;
   close(): Promise<void>;
 }
@@ -24,6 +28,8 @@ export interface RuntimeOptions {
   prisma?: PrismaClient;
   /** Connections in the Prisma pool. @defaultValue 10 */
   poolSize?: number;
+  /** The source registry. @defaultValue the built-in sources (src/adapters/registry.ts) */
+  sources?: SourceRegistry;
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
@@ -37,6 +43,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     logger,
     prisma,
     redis,
+    sources: options.sources ?? builtInSources,
     queue(name) {
       let q = queues.get(name);
       if (!q) {

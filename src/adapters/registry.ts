@@ -1,27 +1,24 @@
-import { ErrorCodes, SyncWorkerError } from '../errors.js';
-import type { AdapterContext, AdapterFactory, SourceAdapter, SyncType } from './types.js';
+import { odoo } from './odoo/definition.js';
+import { shopify } from './shopify/definition.js';
+import { SourceRegistry } from './source-registry.js';
+import { woocommerce } from './woocommerce/definition.js';
 
 /**
- * Adapters by source type. The built-in ones register in
- * `src/adapters/index.ts`; `custom` adapters register here too.
+ * The sources this program syncs, one line each. Adding a source: a folder
+ * `src/adapters/<source>/` whose `definition.ts` exports a SourceDefinition,
+ * and its line here (README §Adding a source). Everything else — its queue,
+ * `SYNC_CONCURRENCY_<TYPE>`, the connection schema, the CLI flags, the
+ * OpenAPI body — follows from the definition.
  */
-const factories = new Map<SyncType, AdapterFactory>();
+// prettier-ignore
+export const sources = [
+  woocommerce,
+  odoo,
+  shopify,
+] as const;
 
-export function registerAdapter(type: SyncType, factory: AdapterFactory): void {
-  factories.set(type, factory);
-}
+/** The type of a built-in source (`woocommerce | odoo | shopify`). */
+export type BuiltInSourceType = (typeof sources)[number]['type'];
 
-export function createAdapter(type: SyncType, context: AdapterContext): SourceAdapter {
-  const factory = factories.get(type);
-  if (!factory) {
-    throw new SyncWorkerError(
-      ErrorCodes.ADAPTER_NOT_FOUND,
-      `no adapter is registered for source type "${type}" (registered: ${[...factories.keys()].join(', ') || 'none'})`,
-    );
-  }
-  return factory(context);
-}
-
-export function registeredAdapterTypes(): SyncType[] {
-  return [...factories.keys()];
-}
+/** The built-in sources, with their lookups. */
+export const builtInSources = new SourceRegistry(sources);

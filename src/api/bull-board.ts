@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCodes } from '../errors.js';
-import { QueueNames } from '../queues/queue-names.js';
+import { allQueueNames } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -43,7 +43,7 @@ export async function mountBullBoard(app: FastifyInstance, runtime: Runtime): Pr
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: Object.values(QueueNames).map((name) => new BullMQAdapter(runtime.queue(name))),
+    queues: allQueueNames(runtime.sources).map((name) => new BullMQAdapter(runtime.queue(name))),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'sync-worker' } },
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { QueueNames } from '../queues/queue-names.js';
+import { allQueueNames } from '../queues/queue-names.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Runtime } from '../runtime.js';
 import { withApiRole } from './rls.js';
@@ -42,7 +42,7 @@ export function createMetrics(runtime: Runtime, db: PrismaClient): ApiMetrics {
     registers: [registry],
     async collect() {
       await Promise.all(
-        Object.values(QueueNames).map(async (queue) => {
+        allQueueNames(runtime.sources).map(async (queue) => {
           try {
             const counts = await withTimeout(
               runtime.queue(queue).getJobCounts(...JOB_STATES),

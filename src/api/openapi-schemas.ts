@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtInSources } from '../adapters/registry.js';
 import { jsonSchema } from './validation.js';
 
 /**
@@ -20,7 +21,7 @@ const errorBody = z.object({
 export const connectionSummary = z.object({
   id: z.uuid(),
   orgId: z.uuid(),
-  type: z.enum(['woocommerce', 'odoo', 'shopify', 'custom']),
+  type: z.enum(builtInSources.types as [string, ...string[]]),
   name: z.string(),
   baseUrl: z.string(),
   settings: z.record(z.string(), z.unknown()),

@@ -1,6 +1,6 @@
 import { ErrorCodes, SyncWorkerError, type ErrorCode } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { findCachedPreview, previewJobId, type CachedPreview } from '../sync/preview-cache.js';
+import { findCachedPreview, previewJobId, type CachedPreview } from '../preview/preview-cache.js';
 
 /**
  * Polls `sync_preview_cache` for the preview with this key until its row is

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Prisma, type PrismaClient, type PrismaTx } from '../db/prisma.js';
 import { ErrorCodes, NotFoundError, ValidationError } from '../errors.js';
+import type { SourceRegistry } from '../adapters/source-registry.js';
 import type { SyncType } from '../generated/prisma/enums.js';
 import { parseNewConnection } from './connection-schema.js';
 import {
@@ -55,13 +56,18 @@ const summarySelect = {
   updatedAt: true,
 } as const;
 
-/** Validates, encrypts and inserts a new connection; duplicate (org, name) → ValidationError. */
+/**
+ * Validates (by the source's definition in `sources`, the built-in ones by
+ * default), encrypts and inserts a new connection; duplicate (org, name) →
+ * ValidationError.
+ */
 export async function createConnection(
   db: Db,
   key: CredentialsKey,
   input: unknown,
+  sources?: SourceRegistry,
 ): Promise<ConnectionSummary> {
-  const connection = parseNewConnection(input);
+  const connection = parseNewConnection(input, sources);
   // The id is chosen here so the ciphertext can be bound to it (AAD).
   const id = randomUUID();
   try {

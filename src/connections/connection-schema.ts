@@ -1,26 +1,17 @@
 import { z } from 'zod';
+import { requiredString } from '../adapters/definition-fields.js';
+import { builtInSources } from '../adapters/registry.js';
+import type { SourceDefinition } from '../adapters/source-definition.js';
+import type { SourceRegistry } from '../adapters/source-registry.js';
+import type { SyncType } from '../adapters/types.js';
 import { ValidationError } from '../errors.js';
 
 /**
- * What a new connection must carry, per source type. Used by the CLI
- * (`connection add`) and the HTTP API; each bad field gets its own message.
+ * What a new connection must carry: the common fields, and per source type
+ * the credentials and settings of its definition (src/adapters/<source>/
+ * definition.ts). Used by the CLI (`connection add`) and the HTTP API; each
+ * bad field gets its own message.
  */
-
-export const connectionTypes = ['woocommerce', 'odoo', 'shopify'] as const;
-export type ConnectionType = (typeof connectionTypes)[number];
-
-/** The Shopify Admin API version pinned when none is given. */
-export const DEFAULT_SHOPIFY_API_VERSION = '2025-10';
-
-export const wooAuthModes = ['basic', 'oauth1', 'query'] as const;
-
-const requiredString = (what: string) =>
-  z
-    .string({
-      error: (i) => (i.input === undefined ? `is required (${what})` : `must be a string (${what})`),
-    })
-    .trim()
-    .min(1, `must not be empty (${what})`);
 
 const orgId = z.uuid({
   error: (i) => (i.input === undefined ? 'is required (the organisation uuid)' : 'must be a uuid'),
@@ -52,70 +43,53 @@ export const baseUrlSchema = requiredString("the store's base URL").transform((v
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 });
 
-/** Extra settings are free-form JSON; the known ones are checked per type. */
-const extraSetting = z.json();
-
 const common = { orgId, name, baseUrl: baseUrlSchema };
 
-const woocommerce = z.object({
-  ...common,
-  type: z.literal('woocommerce'),
-  credentials: z.object({
-    key: requiredString('WooCommerce consumer key, ck_…').regex(/^ck_\S+$/, 'must be a consumer key: ck_…'),
-    secret: requiredString('WooCommerce consumer secret, cs_…').regex(
-      /^cs_\S+$/,
-      'must be a consumer secret: cs_…',
-    ),
-  }),
-  settings: z
-    .object({
-      authMode: z.enum(wooAuthModes, { error: `must be one of ${wooAuthModes.join(', ')}` }).optional(),
-    })
-    .catchall(extraSetting)
-    .default({}),
-});
-
-const shopify = z.object({
-  ...common,
-  type: z.literal('shopify'),
-  credentials: z.object({ token: requiredString('Shopify Admin API access token') }),
-  settings: z
-    .object({
-      apiVersion: z
-        .string()
-        .regex(/^(\d{4}-\d{2}|unstable)$/, 'must be a dated API version like 2025-10')
-        .default(DEFAULT_SHOPIFY_API_VERSION),
-    })
-    .catchall(extraSetting)
-    .default({ apiVersion: DEFAULT_SHOPIFY_API_VERSION }),
-});
-
-const odoo = z.object({
-  ...common,
-  type: z.literal('odoo'),
-  credentials: z.object({
-    db: requiredString('Odoo database name'),
-    username: requiredString('Odoo login'),
-    password: requiredString('Odoo password or API key'),
-  }),
-  settings: z.object({}).catchall(extraSetting).default({}),
-});
-
-export const newConnectionSchema = z.discriminatedUnion('type', [woocommerce, odoo, shopify], {
-  error: (i) =>
-    (i.input as { type?: unknown } | undefined)?.type === undefined
-      ? `is required (one of ${connectionTypes.join(', ')})`
-      : `must be one of ${connectionTypes.join(', ')}`,
-});
-
 /** A validated, normalised new connection (credentials still in clear). */
-export type NewConnection = z.output<typeof newConnectionSchema>;
-/** What callers hand in before validation. */
-export type NewConnectionInput = z.input<typeof newConnectionSchema>;
+export interface NewConnection {
+  orgId: string;
+  type: SyncType;
+  name: string;
+  baseUrl: string;
+  credentials: Record<string, string>;
+  settings: Record<string, unknown>;
+}
+
+function variantOf(definition: SourceDefinition) {
+  return z.object({
+    ...common,
+    type: z.literal(definition.type),
+    credentials: definition.credentials,
+    // An absent settings object is parsed as {}, so the definition's defaults apply.
+    settings: definition.settings.prefault({}),
+  });
+}
+
+const schemas = new WeakMap<SourceRegistry, z.ZodType<NewConnection>>();
+
+/** The discriminated union of every source's connection, for a registry (cached). */
+export function connectionSchemaOf(registry: SourceRegistry): z.ZodType<NewConnection> {
+  let schema = schemas.get(registry);
+  if (!schema) {
+    const variants = registry.definitions.map(variantOf);
+    const types = registry.types.join(', ');
+    schema = z.discriminatedUnion('type', variants as [ReturnType<typeof variantOf>], {
+      error: (i) =>
+        (i.input as { type?: unknown } | undefined)?.type === undefined
+          ? `is required (one of ${types})`
+          : `must be one of ${types}`,
+    });
+    schemas.set(registry, schema);
+  }
+  return schema;
+}
+
+/** The built-in sources' connection schema (the OpenAPI body of POST /connections). */
+export const newConnectionSchema = connectionSchemaOf(builtInSources);
 
 /** Validates a new connection; ValidationError lists every bad field as `path: message`. */
-export function parseNewConnection(input: unknown): NewConnection {
-  const parsed = newConnectionSchema.safeParse(input);
+export function parseNewConnection(input: unknown, registry: SourceRegistry = builtInSources): NewConnection {
+  const parsed = connectionSchemaOf(registry).safeParse(input);
   if (parsed.success) return parsed.data;
   // A bad type hides the other fields' problems; report the common ones too.
   const commonIssues =
@@ -126,4 +100,29 @@ export function parseNewConnection(input: unknown): NewConnection {
     (i) => `${i.path.join('.') || 'input'}: ${i.message}`,
   );
   throw new ValidationError(`invalid connection:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
+}
+
+/**
+ * A stored connection's settings and credentials read again by its
+ * definition when a job builds the adapter: defaults added since the
+ * connection was created apply; a value that no longer validates fails the
+ * job at once with the field named.
+ */
+export function parseStoredConnection(
+  definition: SourceDefinition,
+  stored: { credentials: Record<string, string>; settings: Record<string, unknown> },
+): { credentials: Record<string, string>; settings: Record<string, unknown> } {
+  const credentials = definition.credentials.safeParse(stored.credentials);
+  const settings = definition.settings.safeParse(stored.settings);
+  const issues = [
+    ...(credentials.error?.issues.map((i) => `credentials.${i.path.join('.')}: ${i.message}`) ?? []),
+    ...(settings.error?.issues.map((i) => `settings.${i.path.join('.')}: ${i.message}`) ?? []),
+  ];
+  if (issues.length || !credentials.success || !settings.success) {
+    throw new ValidationError(
+      `the stored ${definition.label} connection no longer validates: ${issues.join('; ')}`,
+      issues,
+    );
+  }
+  return { credentials: credentials.data, settings: settings.data };
 }

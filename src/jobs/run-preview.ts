@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime.js';
 import { logActivity } from '../sync/activity-log.js';
-import { CACHE_KEY_PATTERN, storePreview } from '../sync/preview-cache.js';
-import { computePreviewDelta, type PreviewStatistics } from '../sync/preview-delta.js';
+import { CACHE_KEY_PATTERN, storePreview } from '../preview/preview-cache.js';
+import { computePreviewDelta, type PreviewStatistics } from '../preview/preview-delta.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
-import { openSourceAdapter } from './open-source-adapter.js';
-import { entityTypes, parseWith } from './sync-job-data.js';
+import { withSourceAdapter } from './with-source-adapter.js';
+import { entityTypes, parseWith } from '../validation.js';
 
 /** What a preview job carries in Redis: ids only (credentials are loaded when it runs). */
 export const previewJobDataSchema = z
@@ -53,17 +53,25 @@ export async function runPreview(
   const log = runtime.logger.child({ jobId: job.id, connectionId: data.connectionId, preview: true });
   const started = Date.now();
 
-  const { connection, adapter } = await openSourceAdapter(runtime, deps.encryptionKey, data, log);
-
-  const delta = await computePreviewDelta({
-    db: runtime.prisma,
-    adapter,
-    connectionId: connection.id,
-    entityType: data.entityType,
-    pageSize: runtime.config.SYNC_BATCH_SIZE,
-    deleteGuard: runtime.config.SYNC_DELETE_GUARD,
-    signal: deps.shutdown,
-  });
+  const { connection, delta } = await withSourceAdapter(
+    runtime,
+    deps.encryptionKey,
+    data,
+    log,
+    { signal: deps.shutdown },
+    async ({ connection, adapter }) => ({
+      connection,
+      delta: await computePreviewDelta({
+        db: runtime.prisma,
+        adapter,
+        connectionId: connection.id,
+        entityType: data.entityType,
+        pageSize: runtime.config.SYNC_BATCH_SIZE,
+        deleteGuard: runtime.config.SYNC_DELETE_GUARD,
+        signal: deps.shutdown,
+      }),
+    }),
+  );
   const stored = await runtime.prisma.$transaction(async (tx) => {
     const row = await storePreview(tx, {
       orgId: data.orgId,

@@ -1,15 +1,17 @@
 import type { IncrementalCursor, SourceAdapter } from '../adapters/types.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
-import { ErrorCodes, SyncWorkerError } from '../errors.js';
+import { ErrorCodes, SyncInterruptedError, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Runtime } from '../runtime.js';
 import { logActivity } from '../sync/activity-log.js';
+import type { CancelWatch } from '../sync/cancel-watch.js';
 import { readWalkState } from '../sync/commit-batch.js';
+import { createHeartbeat } from '../sync/heartbeat.js';
 import { beginSync } from '../sync/sync-lifecycle.js';
 import { readMetadata, type DeltaCounts } from '../sync/sync-metadata.js';
 import { walkPages } from '../sync/walk-pages.js';
-import { openSourceAdapter } from './open-source-adapter.js';
 import { parseSyncJobData, type SyncJobData } from './sync-job-data.js';
+import { withSourceAdapter } from './with-source-adapter.js';
 
 /** What a sync job returns (also the shape `sync --wait --json` builds on). */
 export interface SyncResult {
@@ -27,6 +29,8 @@ export interface SyncJobInfo {
   data: unknown;
   /** Failed attempts so far (0 on the first run). */
   attemptsMade: number;
+  /** Renews the job's BullMQ lock (heartbeats of long server-side steps call it). */
+  extendLock?: () => Promise<unknown>;
 }
 
 export interface RunSyncDeps {
@@ -34,19 +38,23 @@ export interface RunSyncDeps {
   encryptionKey: CredentialsKey;
   /** Aborted on SIGTERM: the sync stops after the batch in flight. */
   shutdown: AbortSignal;
-}
-
-/** Thrown when a worker shutdown interrupts a sync between batches. */
-export class SyncInterruptedError extends Error {
-  constructor(readonly syncId: string) {
-    super(`sync ${syncId} interrupted by worker shutdown; it resumes from its checkpoint`);
-  }
+  /**
+   * Aborts the sync's work at once when it is cancelled, timed out or ended
+   * from any process (the worker set's one watch). Without it, such a sync
+   * stops at its next batch boundary only.
+   */
+  cancelWatch?: CancelWatch;
 }
 
 /**
  * Runs (or resumes) one sync: count, then page by page map → upsert →
  * progress in one transaction, the last batch with the deletion scan. The
  * completion, speed and ETA come from the database triggers.
+ *
+ * The sync has one signal, given to the adapter and to every request, the
+ * page prefetch and the id scan: aborted by a cancel or timeout seen by the
+ * cancel watch (SyncCancelledError) or by a worker shutdown
+ * (SyncInterruptedError); the job then throws that reason.
  */
 export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<SyncResult> {
   const { runtime } = deps;
@@ -64,20 +72,55 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
     return resultOf(progress);
   }
 
-  const { adapter } = await openSourceAdapter(runtime, deps.encryptionKey, data, log);
-
-  if (progress.status === 'pending') {
-    const started = await start(deps, adapter, data, progress.id, job.id, log);
-    if (!started) {
+  const watched = deps.cancelWatch?.watch(data.syncId);
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const onShutdown = () => abort.abort(new SyncInterruptedError(data.syncId));
+  const onCancel = () => abort.abort(watched!.signal.reason);
+  if (deps.shutdown.aborted) onShutdown();
+  deps.shutdown.addEventListener('abort', onShutdown, { once: true });
+  watched?.signal.addEventListener('abort', onCancel, { once: true });
+  const heartbeat = createHeartbeat({
+    prisma: runtime.prisma,
+    progressId: progress.id,
+    minIntervalMs: Math.min(5000, runtime.config.SYNC_STALL_TIMEOUT / 4),
+    ...(job.extendLock ? { extendLock: job.extendLock } : {}),
+    log,
+  });
+  try {
+    const ran = await withSourceAdapter(
+      runtime,
+      deps.encryptionKey,
+      data,
+      log,
+      { signal, heartbeat },
+      async ({ adapter }) => {
+        if (progress.status === 'pending') {
+          const started = await start(deps, adapter, data, progress.id, job.id, signal, log);
+          if (!started) return false;
+        } else {
+          await logResume(deps, data, progress.processedCount + progress.failedCount, job.attemptsMade, log);
+        }
+        await walk(deps, adapter, data, progress.id, signal, log);
+        return true;
+      },
+    );
+    if (!ran) {
       // Cancelled (or started by another worker) while this one was counting.
       const now = await runtime.prisma.syncProgress.findUniqueOrThrow({ where: { id: progress.id } });
       log.info({ status: now.status }, 'sync left pending before it could start; nothing to do');
       return resultOf(now);
     }
-  } else {
-    await logResume(deps, data, progress.processedCount + progress.failedCount, job.attemptsMade, log);
+  } catch (err) {
+    // Whatever the abort broke on its way out, the job ends for the abort's reason.
+    if (signal.aborted) throw signal.reason;
+    throw err;
+  } finally {
+    deps.shutdown.removeEventListener('abort', onShutdown);
+    watched?.signal.removeEventListener('abort', onCancel);
+    watched?.release();
+    abort.abort();
   }
-  await walk(deps, adapter, data, progress.id, log);
 
   const final = await runtime.prisma.syncProgress.findUniqueOrThrow({ where: { id: progress.id } });
   log.info(
@@ -98,6 +141,7 @@ async function start(
   data: SyncJobData,
   progressId: string,
   jobId: string,
+  signal: AbortSignal,
   log: Logger,
 ): Promise<boolean> {
   const { prisma } = deps.runtime;
@@ -110,7 +154,7 @@ async function start(
     mode === 'incremental' && adapter.supportsIncremental(data.entityType)
       ? ((state?.cursor as IncrementalCursor | null) ?? null)
       : null;
-  const total = await adapter.count({ entity: data.entityType, mode, since, signal: deps.shutdown });
+  const total = await adapter.count({ entity: data.entityType, mode, since, signal });
   const started = await beginSync(prisma, {
     progressId,
     orgId: data.orgId,
@@ -151,38 +195,26 @@ async function walk(
   adapter: SourceAdapter,
   data: SyncJobData,
   progressId: string,
+  signal: AbortSignal,
   log: Logger,
 ): Promise<void> {
   const { runtime } = deps;
-  const fetchAbort = new AbortController();
-  const onShutdown = () => fetchAbort.abort(new SyncInterruptedError(data.syncId));
-  deps.shutdown.addEventListener('abort', onShutdown, { once: true });
-  try {
-    await walkPages({
-      prisma: runtime.prisma,
-      adapter,
-      target: {
-        orgId: data.orgId,
-        connectionId: data.connectionId,
-        entityType: data.entityType,
-        syncId: data.syncId,
-      },
-      userId: data.initiatedBy,
-      state: await readWalkState(runtime.prisma, progressId),
-      batchSize: runtime.config.SYNC_BATCH_SIZE,
-      deleteGuard: runtime.config.SYNC_DELETE_GUARD,
-      signal: fetchAbort.signal,
-      stopRequested: () => deps.shutdown.aborted,
-      onStop: () => new SyncInterruptedError(data.syncId),
-      log,
-    });
-  } catch (err) {
-    if (deps.shutdown.aborted) throw new SyncInterruptedError(data.syncId);
-    throw err;
-  } finally {
-    deps.shutdown.removeEventListener('abort', onShutdown);
-    fetchAbort.abort();
-  }
+  await walkPages({
+    prisma: runtime.prisma,
+    adapter,
+    target: {
+      orgId: data.orgId,
+      connectionId: data.connectionId,
+      entityType: data.entityType,
+      syncId: data.syncId,
+    },
+    userId: data.initiatedBy,
+    state: await readWalkState(runtime.prisma, progressId),
+    batchSize: runtime.config.SYNC_BATCH_SIZE,
+    deleteGuard: runtime.config.SYNC_DELETE_GUARD,
+    signal,
+    log,
+  });
 }
 
 function resultOf(row: {

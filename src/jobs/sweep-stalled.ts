@@ -1,10 +1,12 @@
+import { ErrorCodes } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { endSync } from '../sync/sync-lifecycle.js';
 
 /**
  * Marks running syncs with no progress update for SYNC_STALL_TIMEOUT as
- * `timeout` (one activity row each). A job still running for such a sync
- * stops at its next batch, which finds the sync no longer in progress.
+ * `timeout` (one activity row each, code SYNC_STALLED). A job still running
+ * for such a sync is aborted by its process's cancel watch within a second
+ * (and its next batch would find the sync no longer in progress anyway).
  */
 export async function sweepStalled(runtime: Runtime, now = new Date()): Promise<string[]> {
   const before = new Date(now.getTime() - runtime.config.SYNC_STALL_TIMEOUT);
@@ -21,7 +23,7 @@ export async function sweepStalled(runtime: Runtime, now = new Date()): Promise<
       orgId: s.orgId,
       status: 'timeout',
       errorMessage: message,
-      errorCode: 'SYNC_STALLED',
+      errorCode: ErrorCodes.SYNC_STALLED,
       staleBefore: before,
     });
     if (ended) {

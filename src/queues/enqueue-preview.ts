@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { clientScope, type DbScope } from '../db/db-scope.js';
 import { producerConnection } from './producer-connection.js';
 import type { PreviewJobData } from '../jobs/run-preview.js';
-import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
+import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
 import {
   findCachedPreview,
   previewCacheKey,
   previewJobId,
   type CachedPreview,
-} from '../sync/preview-cache.js';
-import { JobNames, syncQueueFor } from './queue-names.js';
+} from '../preview/preview-cache.js';
+import { JobNames } from './queue-names.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueuePreviewInputSchema = z
@@ -54,7 +54,7 @@ export async function enqueuePreview(
   });
   if (cached) return { cached: true, cacheKey, preview: cached };
 
-  const queueName = syncQueueFor(connection.type);
+  const queueName = runtime.sources.get(connection.type).queueName;
   const queue = runtime.queue(queueName);
   const jobId = previewJobId(cacheKey);
   const existing = await queue.getJob(jobId);

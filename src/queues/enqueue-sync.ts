@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { clientScope, type DbScope } from '../db/db-scope.js';
 import { producerConnection } from './producer-connection.js';
-import { entityTypes, parseWith, type SyncJobData } from '../jobs/sync-job-data.js';
+import type { SyncJobData } from '../jobs/sync-job-data.js';
+import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
 import { createPendingSync } from '../sync/sync-lifecycle.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
-import { JobNames, syncQueueFor } from './queue-names.js';
+import { JobNames } from './queue-names.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueueSyncInputSchema = z
@@ -66,7 +67,7 @@ export async function enqueueSync(
   };
   // For an existing live sync this is a no-op while its job exists, and
   // re-creates the job if Redis lost it (the job resumes from its checkpoint).
-  const queue = runtime.queue(syncQueueFor(connection.type));
+  const queue = runtime.queue(runtime.sources.get(connection.type).queueName);
   await queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId });
   runtime.logger.info(
     {

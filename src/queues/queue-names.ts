@@ -1,26 +1,17 @@
-import type { SyncType } from '../adapters/types.js';
+import { sources, type BuiltInSourceType } from '../adapters/registry.js';
 
-/** One queue per source system, plus maintenance. */
+/** The maintenance queue (schedulers, sweeper, scheduled sync triggers). */
+export const MAINTENANCE_QUEUE = 'sync-maintenance';
+
+/**
+ * Every queue of the built-in sources by type, plus `maintenance`: read from
+ * the source registry, so no queue exists for a source without a definition.
+ * (A runtime with other sources reads `runtime.sources.get(type).queueName`.)
+ */
 export const QueueNames = {
-  woocommerce: 'sync-woocommerce',
-  odoo: 'sync-odoo',
-  shopify: 'sync-shopify',
-  custom: 'sync-custom',
-  maintenance: 'sync-maintenance',
+  ...(Object.fromEntries(sources.map((s) => [s.type, s.queueName])) as Record<BuiltInSourceType, string>),
+  maintenance: MAINTENANCE_QUEUE,
 } as const;
-
-export type SyncQueueName = (typeof QueueNames)[SyncType];
-
-export function syncQueueFor(type: SyncType): SyncQueueName {
-  return QueueNames[type];
-}
-
-export const syncQueueNames: readonly SyncQueueName[] = [
-  QueueNames.woocommerce,
-  QueueNames.odoo,
-  QueueNames.shopify,
-  QueueNames.custom,
-];
 
 /** Job names. */
 export const JobNames = {
@@ -31,3 +22,8 @@ export const JobNames = {
   sweepStalled: 'sweep-stalled',
   triggerSync: 'trigger-sync',
 } as const;
+
+/** Every queue a runtime serves: its sources' queues, then maintenance. */
+export function allQueueNames(registry: { queueNames: readonly string[] }): string[] {
+  return [...registry.queueNames, MAINTENANCE_QUEUE];
+}

@@ -1,8 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
+import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
-import { JobNames, QueueNames } from './queue-names.js';
+import { JobNames, MAINTENANCE_QUEUE } from './queue-names.js';
 
 /**
  * The maintenance job schedulers. Upserted by id at every worker start, so
@@ -15,7 +15,7 @@ export const maintenanceSchedules = [
 ] as const;
 
 export async function upsertMaintenanceSchedulers(runtime: Runtime): Promise<void> {
-  const queue = runtime.queue(QueueNames.maintenance);
+  const queue = runtime.queue(MAINTENANCE_QUEUE);
   for (const s of maintenanceSchedules) {
     await queue.upsertJobScheduler(
       s.id,
@@ -63,7 +63,7 @@ export async function scheduleSync(
 ): Promise<{ schedulerId: string; cron: string; mode: string; next: number | null }> {
   const input = parseWith(scheduleInputSchema, raw, 'schedule');
   const id = syncSchedulerId(input.connectionId, input.entityType);
-  const queue = runtime.queue(QueueNames.maintenance);
+  const queue = runtime.queue(MAINTENANCE_QUEUE);
   const job = await queue.upsertJobScheduler(
     id,
     { pattern: input.cron, tz: 'UTC' },
@@ -88,6 +88,6 @@ export async function unscheduleSync(
   entityType: string,
 ): Promise<{ schedulerId: string; removed: boolean }> {
   const id = syncSchedulerId(connectionId, entityType);
-  const removed = await runtime.queue(QueueNames.maintenance).removeJobScheduler(id);
+  const removed = await runtime.queue(MAINTENANCE_QUEUE).removeJobScheduler(id);
   return { schedulerId: id, removed };
 }

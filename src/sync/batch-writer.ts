@@ -25,8 +25,9 @@ function lastOccurrences(records: CanonicalRecord[]): CanonicalRecord[] {
 
 /**
  * Writes one batch of records into `sync_record` with a single statement
- * (unnest arrays), inside the caller's transaction. Unchanged rows (equal
- * content hash) are not rewritten.
+ * (upsert-records.sql, the batch as one JSON parameter expanded by
+ * `jsonb_to_recordset`), inside the caller's transaction. Unchanged rows
+ * (equal content hash) are not rewritten.
  */
 export async function upsertRecords(
   tx: PrismaTx,

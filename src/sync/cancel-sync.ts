@@ -1,6 +1,5 @@
 import { transactionScope, type DbScope } from '../db/db-scope.js';
 import { ErrorCodes, NotFoundError, SyncWorkerError } from '../errors.js';
-import { syncQueueFor } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
 import type { SyncType } from '../adapters/types.js';
 import { endSyncIn } from './sync-lifecycle.js';
@@ -37,8 +36,9 @@ export async function cancelSync(
     }
     return found;
   });
-  if (row.sourceSystem) {
-    const job = await runtime.queue(syncQueueFor(row.sourceSystem as SyncType)).getJob(row.syncId);
+  if (row.sourceSystem && runtime.sources.has(row.sourceSystem as SyncType)) {
+    const queueName = runtime.sources.get(row.sourceSystem as SyncType).queueName;
+    const job = await runtime.queue(queueName).getJob(row.syncId);
     // A waiting or delayed job is removed; an active one is locked and stops by itself.
     await job?.remove().catch(() => undefined);
   }

@@ -1,6 +1,6 @@
 import type { CanonicalRecord, IncrementalCursor, PageCheckpoint } from '../adapters/types.js';
 import type { PrismaClient, PrismaTx } from '../db/prisma.js';
-import { SyncCancelledError } from '../errors.js';
+import { LostOwnershipError, SyncCancelledError, type StoppedStatus } from '../errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { PhaseTimer, recordsWritten } from './batch-metrics.js';
 import { upsertRecords, type BatchTarget, type RecordDelta } from './batch-writer.js';
@@ -60,9 +60,6 @@ export interface BatchOutcome {
   phases: PhaseTimer['phases'];
 }
 
-/** The progress row was not where this worker left it: cancelled, timed out, or taken over. */
-class LostOwnership extends Error {}
-
 /**
  * One batch, one transaction: the records, the progress row (through Prisma)
  * and its `batch_process` log row commit together, so a crash never loses or
@@ -99,7 +96,7 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
             metadata: next.metadata as object,
           },
         });
-        if (updated.count !== 1) throw new LostOwnership();
+        if (updated.count !== 1) throw new LostOwnershipError(input.target.syncId);
         timer.mark('progress');
         // The batch's log row: a tagged query (a Prisma create costs twice as much per batch).
         await tx.$executeRaw`
@@ -120,7 +117,7 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
     countRecords(outcome, input.failures.length);
     return outcome;
   } catch (err) {
-    if (err instanceof LostOwnership) throw await whyLost(prisma, input);
+    if (err instanceof LostOwnershipError) throw await whyLost(prisma, input);
     throw err;
   }
 }
@@ -166,10 +163,7 @@ async function whyLost(prisma: PrismaClient, input: BatchInput): Promise<SyncCan
   const status: SyncStatusType = row?.status ?? 'cancelled';
   // Still in progress but at another batch number: another worker owns it now.
   const reported = status === 'in_progress' ? 'paused' : status;
-  return new SyncCancelledError(
-    input.target.syncId,
-    reported as 'cancelled' | 'paused' | 'timeout' | 'failed',
-  );
+  return new SyncCancelledError(input.target.syncId, reported as StoppedStatus);
 }
 
 function countRecords(outcome: BatchOutcome, failed: number): void {

@@ -1,5 +1,5 @@
 import type { PageCheckpoint, SourceAdapter, SyncEntityType } from '../adapters/types.js';
-import type { PrismaTx } from '../db/prisma.js';
+import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import type { BatchTarget } from './batch-writer.js';
 import { sleep } from '../sleep.js';
@@ -42,37 +42,70 @@ export async function collectSourceIds(
   }
 }
 
+/** What a deletion scan finds: the live mirror ids gone from the source, and what the guard says of them. */
+export interface DeletionCheck {
+  vanished: string[];
+  live: number;
+  /** Most rows the guard lets one full sync mark deleted: ⌊live × guard⌋. */
+  limit: number;
+  /** More would go than `limit`: then nothing is marked. */
+  blocked: boolean;
+}
+
 /**
- * Marks mirror rows missing from the source as deleted, unless that would
- * delete more than `guard` (a share) of the live mirror: then a source that
- * answers a partial list by mistake cannot wipe the mirror, and nothing is
- * marked. The difference is computed here, over the live ids read through
- * the unique index: one pass, whatever the sizes (an anti-join against a
- * 50,000-element array parameter is planned as a nested loop).
+ * The live mirror ids missing from the source, and whether the delete guard
+ * refuses them (more than `guard`, a share, of the live mirror would go: a
+ * source that answers a partial list by mistake cannot wipe the mirror). The
+ * difference is computed here, in one pass whatever the sizes (an anti-join
+ * against a 50,000-element array parameter is planned as a nested loop).
+ * The sync's last batch and the preview both decide with it.
  */
+export function checkDeletions(
+  liveIds: readonly string[],
+  sourceIds: Iterable<string>,
+  guard: number,
+): DeletionCheck {
+  const inSource = sourceIds instanceof Set ? (sourceIds as Set<string>) : new Set(sourceIds);
+  const vanished = liveIds.filter((id) => !inSource.has(id));
+  const limit = Math.floor(liveIds.length * guard);
+  return { vanished, live: liveIds.length, limit, blocked: vanished.length > limit };
+}
+
+/** The live (not deleted) external ids of the mirror, read through the unique index. */
+export async function liveExternalIds(
+  db: PrismaTx | PrismaClient,
+  connectionId: string,
+  entityType: SyncEntityType,
+): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ external_id: string }[]>(
+    loadSql('live-external-ids'),
+    connectionId,
+    entityType,
+  );
+  return rows.map((r) => r.external_id);
+}
+
+/** Marks mirror rows missing from the source as deleted, unless the guard refuses (`checkDeletions`). */
 export async function applyDeletions(
   tx: PrismaTx,
   target: BatchTarget,
   sourceIds: string[],
   guard: number,
 ): Promise<DeletionOutcome> {
-  const live = await tx.$queryRawUnsafe<{ external_id: string }[]>(
-    loadSql('live-external-ids'),
-    target.connectionId,
-    target.entityType,
-  );
-  const inSource = new Set(sourceIds);
-  const vanished = live.map((r) => r.external_id).filter((id) => !inSource.has(id));
-  if (vanished.length === 0) return { deleted: 0 };
-  const limit = Math.floor(live.length * guard);
-  if (vanished.length > limit) {
-    return { deleted: 0, guarded: { wouldDelete: vanished.length, live: live.length, limit } };
+  const live = await liveExternalIds(tx, target.connectionId, target.entityType);
+  const check = checkDeletions(live, sourceIds, guard);
+  if (check.vanished.length === 0) return { deleted: 0 };
+  if (check.blocked) {
+    return {
+      deleted: 0,
+      guarded: { wouldDelete: check.vanished.length, live: check.live, limit: check.limit },
+    };
   }
   const deleted = await tx.$executeRawUnsafe(
     loadSql('mark-deleted'),
     target.connectionId,
     target.entityType,
-    vanished,
+    check.vanished,
     target.syncId,
   );
   return { deleted };

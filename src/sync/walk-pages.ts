@@ -1,16 +1,11 @@
-import type {
-  CanonicalRecord,
-  IncrementalCursor,
-  Page,
-  SourceAdapter,
-  SyncEntityType,
-} from '../adapters/types.js';
+import type { CanonicalRecord, SourceAdapter } from '../adapters/types.js';
 import type { PrismaClient } from '../db/prisma.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
 import { collectSourceIds } from './deletion-scan.js';
+import { mapPage } from './map-page.js';
 import type { ItemFailure } from './sync-metadata.js';
 
 export interface WalkOptions {
@@ -22,50 +17,13 @@ export interface WalkOptions {
   /** Records per batch transaction (SYNC_BATCH_SIZE). */
   batchSize: number;
   deleteGuard: number;
-  /** Aborts page fetches (cancel, shutdown). */
+  /**
+   * The sync's signal (cancel, timeout, shutdown): aborts page fetches and
+   * the id scan at once; checked between pages, where the walk lets the
+   * batch in flight commit and then throws the signal's reason.
+   */
   signal: AbortSignal;
-  /** Checked between batches: when true, the walk stops after the batch in flight. */
-  stopRequested: () => boolean;
-  onStop: () => Error;
   log: Logger;
-}
-
-interface MappedPage {
-  records: CanonicalRecord[];
-  failures: ItemFailure[];
-  maxSeen: IncrementalCursor | null;
-}
-
-/** Newest (updatedAt, id) seen, ties broken by id (numeric ids numerically). */
-export function newerCursor(a: IncrementalCursor | null, r: CanonicalRecord): IncrementalCursor | null {
-  if (!r.sourceUpdatedAt) return a;
-  const candidate = { updatedAt: r.sourceUpdatedAt.toISOString(), id: r.externalId };
-  if (!a || candidate.updatedAt > a.updatedAt) return candidate;
-  if (candidate.updatedAt === a.updatedAt && compareIds(candidate.id, a.id) > 0) return candidate;
-  return a;
-}
-
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function mapPage(
-  adapter: SourceAdapter,
-  entity: SyncEntityType,
-  page: Page,
-  maxSeen: IncrementalCursor | null,
-): MappedPage {
-  const records: CanonicalRecord[] = [];
-  const failures: ItemFailure[] = [];
-  for (const raw of page.items) {
-    const mapped = adapter.map(entity, raw);
-    if (mapped.ok) {
-      records.push(mapped.record);
-      maxSeen = newerCursor(maxSeen, mapped.record);
-    } else failures.push({ externalId: mapped.externalId, reason: mapped.reason });
-  }
-  return { records, failures, maxSeen };
 }
 
 /**
@@ -74,7 +32,9 @@ function mapPage(
  * what the source returns per request. The next page is mapped while the
  * previous batch commits (never more than one commit in flight, so the
  * progress row still advances batch by batch). The last page carries the
- * deletion scan of a full sync and completes the sync.
+ * deletion scan of a full sync and completes the sync. Page mapping
+ * (map-page.ts) and the deletion check (deletion-scan.ts) are shared with the
+ * preview, which computes the same delta without writing.
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const { adapter, target, log } = options;
@@ -122,11 +82,11 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       failures: [],
     };
     for await (const page of pages) {
-      if (options.stopRequested()) {
+      if (options.signal.aborted) {
         await settle();
-        throw options.onStop();
+        throw options.signal.reason;
       }
-      const mapped = mapPage(adapter, target.entityType, page, maxSeen);
+      const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
       maxSeen = mapped.maxSeen;
       group.pages += 1;
       group.records.push(...mapped.records);

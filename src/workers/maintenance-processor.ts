@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cleanupPreviewCache } from '../jobs/cleanup-preview-cache.js';
 import { maintainPartitions } from '../jobs/maintain-partitions.js';
 import { sweepStalled } from '../jobs/sweep-stalled.js';
-import { entityTypes, parseWith } from '../jobs/sync-job-data.js';
+import { entityTypes, parseWith } from '../validation.js';
 import { enqueueSync } from '../queues/enqueue-sync.js';
 import { JobNames } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';

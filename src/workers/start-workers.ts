@@ -1,12 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { Worker, type WorkerOptions } from 'bullmq';
+import type { SourceDefinition } from '../adapters/source-definition.js';
 import type { SyncType } from '../adapters/types.js';
+import { concurrencyVariable, type Config } from '../config.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
 import { isSyncWorkerError } from '../errors.js';
-import { QueueNames, syncQueueFor } from '../queues/queue-names.js';
+import { MAINTENANCE_QUEUE } from '../queues/queue-names.js';
 import { upsertMaintenanceSchedulers } from '../queues/schedulers.js';
 import { SYNC_BACKOFF, retryDelayMs } from '../queues/sync-job-options.js';
 import type { Runtime } from '../runtime.js';
+import { CancelWatch } from '../sync/cancel-watch.js';
 import { createMaintenanceProcessor } from './maintenance-processor.js';
 import { createSyncProcessor } from './sync-processor.js';
 
@@ -22,19 +25,17 @@ export interface WorkerSet {
 
 export interface StartWorkersOptions {
   encryptionKey: CredentialsKey;
-  /** Source queues to consume. @defaultValue woocommerce, odoo, shopify */
+  /** Source queues to consume. @defaultValue every source of `runtime.sources` */
   sources?: SyncType[];
   /** Also consume `sync-maintenance` and upsert its schedulers. @defaultValue true */
   maintenance?: boolean;
 }
 
-const concurrencyOf = (runtime: Runtime, type: SyncType): number =>
-  ({
-    woocommerce: runtime.config.SYNC_CONCURRENCY_WOOCOMMERCE,
-    odoo: runtime.config.SYNC_CONCURRENCY_ODOO,
-    shopify: runtime.config.SYNC_CONCURRENCY_SHOPIFY,
-    custom: 1,
-  })[type];
+/** `SYNC_CONCURRENCY_<TYPE>` when the configuration has it, else the definition's default. */
+function concurrencyOf(config: Config, definition: SourceDefinition): number {
+  const configured = (config as unknown as Record<string, unknown>)[concurrencyVariable(definition.type)];
+  return typeof configured === 'number' ? configured : definition.defaultConcurrency;
+}
 
 export async function startWorkers(runtime: Runtime, options: StartWorkersOptions): Promise<WorkerSet> {
   const { config, logger } = runtime;
@@ -59,20 +60,26 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
     },
   };
   const workers: Worker[] = [];
+  const cancelWatch = new CancelWatch(runtime.prisma, logger);
   const processor = createSyncProcessor({
     runtime,
     encryptionKey: options.encryptionKey,
     shutdown: shutdown.signal,
+    cancelWatch,
   });
-  for (const type of options.sources ?? (['woocommerce', 'odoo', 'shopify'] as SyncType[])) {
+  for (const type of options.sources ?? runtime.sources.types) {
+    const definition = runtime.sources.get(type);
     workers.push(
-      new Worker(syncQueueFor(type), processor, { ...common, concurrency: concurrencyOf(runtime, type) }),
+      new Worker(definition.queueName, processor, {
+        ...common,
+        concurrency: concurrencyOf(config, definition),
+      }),
     );
   }
   if (options.maintenance ?? true) {
     await upsertMaintenanceSchedulers(runtime);
     workers.push(
-      new Worker(QueueNames.maintenance, createMaintenanceProcessor(runtime), {
+      new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(runtime), {
         ...common,
         concurrency: config.SYNC_CONCURRENCY_MAINTENANCE,
       }),
@@ -108,6 +115,7 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
         );
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      cancelWatch.stop();
       logger.info('workers closed');
     },
   };

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { SyncCancelledError, ValidationError, classify } from '../errors.js';
+import { SyncCancelledError, SyncInterruptedError, ValidationError, classify } from '../errors.js';
 import type { PreviewResult } from '../jobs/run-preview.js';
-import { runSync, SyncInterruptedError, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
+import { runSync, type RunSyncDeps, type SyncResult } from '../jobs/run-sync.js';
 import { JobNames } from '../queues/queue-names.js';
 import { endSync } from '../sync/sync-lifecycle.js';
 import { createPreviewProcessor } from './preview-processor.js';
@@ -31,14 +31,21 @@ export function createSyncProcessor(deps: RunSyncDeps) {
       syncId: (job.data as { syncId?: string })?.syncId,
     });
     try {
-      return await runSync(deps, { id: job.id!, data: job.data, attemptsMade: job.attemptsMade });
+      return await runSync(deps, {
+        id: job.id!,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        ...(token
+          ? { extendLock: () => job.extendLock(token, deps.runtime.config.SYNC_JOB_LOCK_DURATION) }
+          : {}),
+      });
     } catch (err) {
       if (err instanceof ValidationError) {
         log.error({ err: err.message }, 'invalid sync job; failing it without retry');
         throw new UnrecoverableError(err.message);
       }
       if (err instanceof SyncCancelledError) {
-        log.info({ status: err.status }, 'sync stopped at a batch boundary');
+        log.info({ status: err.status }, 'sync ended elsewhere (cancel, timeout, takeover); this job stops');
         return { syncId: job.data.syncId, status: err.status };
       }
       if (err instanceof SyncInterruptedError || deps.shutdown.aborted) {

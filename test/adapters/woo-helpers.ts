@@ -4,7 +4,7 @@ import type {
   IdChunk,
   Page,
   PageRequest,
-  RateGate,
+  RateBudget,
   SyncEntityType,
 } from '../../src/adapters/types.js';
 import { afterEach } from 'vitest';
@@ -14,12 +14,12 @@ import {
   type FakeWooServer,
 } from '../fakes/woocommerce/server.js';
 
-/** An in-memory RateGate that records every pause (the real one lives in Redis). */
-export class MemoryRateGate implements RateGate {
+/** An in-memory RateBudget without pacing that records every pause (the real one lives in Redis). */
+export class MemoryRateBudget implements RateBudget {
   readonly pauses: number[] = [];
   private until = 0;
 
-  async waitTurn(signal?: AbortSignal): Promise<void> {
+  async take(_units: number, signal?: AbortSignal): Promise<void> {
     const wait = this.until - Date.now();
     if (wait <= 0) return;
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import '../../src/adapters/index.js';
-import { createAdapter } from '../../src/adapters/registry.js';
+import { builtInSources } from '../../src/adapters/registry.js';
 import { WooCommerceAdapter } from '../../src/adapters/woocommerce/adapter.js';
 import { authenticate, oauthBaseString, percentEncode } from '../../src/adapters/woocommerce/auth.js';
 import { ErrorCodes } from '../../src/errors.js';
@@ -113,8 +112,9 @@ describe('auth modes against the fake (signatures verified for real)', () => {
     ).toThrow(/authMode/);
   });
 
-  test('the registry builds it', () => {
-    expect(createAdapter('woocommerce', { connectionId: 'c', ...fake.connection() })).toBeInstanceOf(
+  test('the registry builds it', async () => {
+    const definition = builtInSources.get('woocommerce');
+    expect(await definition.create({ connectionId: 'c', ...fake.connection() })).toBeInstanceOf(
       WooCommerceAdapter,
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from '../../src/adapters/types.js';
-import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { collect, collectIds, duplicates, pageRequest, wooAdapter, useFakeStore } from './woo-helpers.js';
 
 const start = useFakeStore();
@@ -26,6 +26,10 @@ describe('full walk by id', () => {
     expect(ids).toEqual(server.store.ids('customer'));
     expectPageContract(pages);
     expect(pages.every((p) => p.items.length <= 100)).toBe(true); // a page never exceeds the batch size
+    // Id-walk checkpoints (resuming from each one: the shared contract, test/adapters/contract.ts).
+    expect(pages[0]!.checkpoint).toMatchObject({ v: 1, walk: 'id' });
+    // Nothing changed under the walk: its continuity checks held, so it is complete.
+    expect(pages.at(-1)!.complete).toBe(true);
     const requests = server.requests.filter((r) => r.route === 'customers');
     expect(requests.every((r) => r.query.orderby === 'id' && r.query.order === 'asc')).toBe(true);
   });
@@ -38,24 +42,6 @@ describe('full walk by id', () => {
     const res = await fetch(`${server.url}/wp-json/wc/v3/customers?per_page=101&${keys(server)}`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'rest_invalid_param', data: { status: 400 } });
-  });
-
-  test('resuming from a checkpoint returns exactly the rest', async () => {
-    const server = await start({ customers: 730 });
-    const first: Page[] = [];
-    for await (const page of wooAdapter(server).pages(pageRequest('customer', { pageSize: 60 }))) {
-      first.push(page);
-      if (first.length === 4) break;
-    }
-    const checkpoint = first.at(-1)!.checkpoint;
-    expect(checkpoint).toMatchObject({ v: 1, walk: 'id' });
-    const rest = await collect(
-      wooAdapter(server).pages(
-        pageRequest('customer', { pageSize: 60, checkpoint: JSON.parse(JSON.stringify(checkpoint)) }),
-      ),
-    );
-    const ids = [...first.flatMap((p) => p.items.map((i) => (i as { id: number }).id)), ...rest.ids];
-    expect(ids).toEqual(server.store.ids('customer'));
   });
 
   test('records deleted behind the cursor mid-walk: no surviving record is lost', async () => {
@@ -78,6 +64,8 @@ describe('full walk by id', () => {
     expect(survivors).toHaveLength(1050 - 230);
     expect(ids.filter((id) => !deleted.has(id))).toEqual(survivors);
     expectPageContract(pages);
+    // Records deleted behind the cursor: the walk is not a snapshot, and says so.
+    expect(pages.at(-1)!.complete).toBe(false);
     // The continuity check had to step back at least once.
     const asked = offsets(server);
     expect(asked.some((o, i) => i > 0 && o < Math.max(...asked.slice(0, i)))).toBe(true);
@@ -172,20 +160,3 @@ describe('scanIds (deletion scans)', () => {
 function keys(server: FakeWooServer): string {
   return `consumer_key=${server.consumerKey}&consumer_secret=${server.consumerSecret}`;
 }
-
-describe('scanIds resumes from a checkpoint', () => {
-  test('the chunks after a checkpoint are exactly the rest of the ids', async () => {
-    const server = await startFakeWooCommerce({ customers: 450, seed: 31 });
-    try {
-      const adapter = wooAdapter(server);
-      const chunks = [];
-      for await (const chunk of adapter.scanIds('customer')) chunks.push(chunk);
-      expect(chunks.length).toBeGreaterThan(2);
-      const all = chunks.flatMap((c) => c.ids);
-      const afterSecond = await collectIds(adapter.scanIds('customer', undefined, chunks[1]!.checkpoint));
-      expect(afterSecond).toEqual(all.slice(chunks[0]!.ids.length + chunks[1]!.ids.length));
-    } finally {
-      await server.close();
-    }
-  });
-});

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SourceRegistry } from '../../src/adapters/source-registry.js';
+import type { SyncType } from '../../src/adapters/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createConnection } from '../../src/connections/connection-repository.js';
 import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
@@ -23,7 +25,7 @@ export interface SyncHarness {
   env: Record<string, string>;
   startWorkers(overrides?: Partial<Record<keyof Config, string>>): Promise<WorkerSet>;
   addConnection(input: {
-    type?: 'woocommerce' | 'odoo' | 'shopify';
+    type?: SyncType;
     baseUrl: string;
     credentials: Record<string, string>;
     settings?: Record<string, unknown>;
@@ -39,9 +41,15 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
+export interface SyncHarnessOptions {
+  /** The sources the runtime and its workers know. @defaultValue the built-in ones */
+  sources?: SourceRegistry;
+}
+
 export async function createSyncHarness(
   label: string,
   env: Record<string, string> = {},
+  options: SyncHarnessOptions = {},
 ): Promise<SyncHarness> {
   const db = await createTestDatabase(label);
   const redis = createTestRedis(label);
@@ -57,7 +65,8 @@ export async function createSyncHarness(
     ...env,
   };
   const config = loadConfig(baseEnv);
-  const runtime = createRuntime(config, { logger: createLogger(config.LOG_LEVEL), poolSize: 5 });
+  const sources = options.sources ? { sources: options.sources } : {};
+  const runtime = createRuntime(config, { logger: createLogger(config.LOG_LEVEL), poolSize: 5, ...sources });
   const workerSets: WorkerSet[] = [];
   const key = parseEncryptionKey(TEST_ENCRYPTION_KEY);
 
@@ -69,7 +78,7 @@ export async function createSyncHarness(
     env: baseEnv,
     async startWorkers(overrides = {}) {
       const cfg = loadConfig({ ...baseEnv, ...overrides });
-      const rt = createRuntime(cfg, { logger: runtime.logger, poolSize: 5 });
+      const rt = createRuntime(cfg, { logger: runtime.logger, poolSize: 5, ...sources });
       const set = await startWorkers(rt, { encryptionKey: key });
       const wrapped: WorkerSet = {
         workers: set.workers,
@@ -83,14 +92,19 @@ export async function createSyncHarness(
     },
     async addConnection(input) {
       const orgId = input.orgId ?? randomUUID();
-      const created = await createConnection(runtime.prisma, key, {
-        orgId,
-        type: input.type ?? 'woocommerce',
-        name: `store-${randomUUID().slice(0, 8)}`,
-        baseUrl: input.baseUrl,
-        credentials: input.credentials,
-        settings: input.settings ?? {},
-      });
+      const created = await createConnection(
+        runtime.prisma,
+        key,
+        {
+          orgId,
+          type: input.type ?? 'woocommerce',
+          name: `store-${randomUUID().slice(0, 8)}`,
+          baseUrl: input.baseUrl,
+          credentials: input.credentials,
+          settings: input.settings ?? {},
+        },
+        runtime.sources,
+      );
       return { id: created.id, orgId };
     },
     progress(syncId) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enqueuePreview } from '../../src/queues/enqueue-preview.js';
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { JobNames, QueueNames } from '../../src/queues/queue-names.js';
-import { findCachedPreview, previewCacheKey, previewJobId } from '../../src/sync/preview-cache.js';
+import { findCachedPreview, previewCacheKey, previewJobId } from '../../src/preview/preview-cache.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { expirePreviewRow } from '../helpers/preview-cache.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';

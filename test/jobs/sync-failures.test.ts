@@ -1,8 +1,10 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// Engine behaviour met through the WooCommerce fake. The rate-limit storm, wrong credentials,
+// cancel and deletion tests run for every source in the shared suite (sync-suite.ts).
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { QueueNames } from '../../src/queues/queue-names.js';
-import { cancelSync } from '../../src/sync/cancel-sync.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -28,59 +30,7 @@ afterAll(async () => {
 
 const TERMINAL = ['completed', 'completed_with_errors', 'failed', 'cancelled', 'timeout'];
 
-async function liveCount(connectionId: string, entity = 'customer'): Promise<number> {
-  const { rows } = await h.db.pool.query(
-    `SELECT count(*)::int AS n FROM sync_record WHERE connection_id = $1 AND entity_type = $2 AND deleted_at IS NULL`,
-    [connectionId, entity],
-  );
-  return rows[0].n;
-}
-
-describe('a hostile source', () => {
-  test('a 429 storm and 10% 5xx answers: the sync completes with the right counts', async () => {
-    const fake = await fakeStore({
-      customers: 600,
-      seed: 11,
-      failureRate: 0.1,
-      rateLimit: { every: 7, burst: 2, retryAfterSeconds: 1 },
-    });
-    const conn = await h.addConnection(fake.connection());
-    const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await h.waitForStatus(syncId, TERMINAL, 120_000);
-    const row = await h.progress(syncId);
-    expect(row.status).toBe('completed');
-    expect(row.processedCount).toBe(600);
-    expect(await liveCount(conn.id)).toBe(600);
-    expect(fake.requests.some((r) => r.status === 429)).toBe(true);
-    expect(fake.requests.some((r) => r.status >= 500)).toBe(true);
-    const log = await h.activity(syncId);
-    expect(log.filter((r) => r.action === 'sync_complete')).toHaveLength(1);
-  });
-
-  test('wrong credentials: failed at once with a clear message and no retries', async () => {
-    const fake = await fakeStore({ customers: 50 });
-    const conn = await h.addConnection({
-      ...fake.connection(),
-      credentials: { key: 'ck_wrong', secret: 'cs_wrong' },
-    });
-    const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await h.waitForStatus(syncId, TERMINAL);
-    const row = await h.progress(syncId);
-    expect(row.status).toBe('failed');
-    const meta = row.metadata as { error?: { code: string; message: string } };
-    expect(meta.error?.code).toBe('SOURCE_AUTH_FAILED');
-    const log = await h.activity(syncId);
-    const failed = log.filter((r) => r.status === 'failed');
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.error_message).toMatch(/401|auth|signature/i);
-    expect(failed[0]!.error_message).not.toContain('cs_wrong');
-    const job = await h.runtime.queue(QueueNames.woocommerce).getJob(syncId);
-    expect(job?.attemptsMade).toBeLessThanOrEqual(1);
-    expect(await job?.getState()).toBe('failed');
-    // one request answered 401, none retried
-    expect(fake.requests.filter((r) => r.status === 401)).toHaveLength(1);
-  });
-
+describe('a source without the entity', () => {
   test('an entity the source does not have fails with ENTITY_NOT_SUPPORTED', async () => {
     const fake = await fakeStore({ customers: 5 });
     const conn = await h.addConnection(fake.connection());
@@ -114,31 +64,6 @@ describe('control', () => {
     await h.waitForStatus(c.syncId, TERMINAL);
   });
 
-  test('cancel mid-run: cancelled, and no batch is written after it', async () => {
-    const fake = await fakeStore({ customers: 3000, latencyMs: 20 });
-    const conn = await h.addConnection(fake.connection());
-    const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
-    await cancelSync(h.runtime, { syncId });
-    const atCancel = await h.progress(syncId);
-    expect(atCancel.status).toBe('cancelled');
-    // the job ends (completed as "cancelled") without writing another batch
-    const job = await h.runtime.queue(QueueNames.woocommerce).getJob(syncId);
-    await waitFor(async () => ['completed', 'failed'].includes((await job?.getState()) ?? 'gone') || !job, {
-      what: 'the job to end',
-    });
-    const after = await h.progress(syncId);
-    expect(after.status).toBe('cancelled');
-    expect(after.batchNumber).toBe(atCancel.batchNumber);
-    expect(after.completedAt).toBeNull();
-    const log = await h.activity(syncId);
-    expect(log.filter((r) => r.action === 'batch_process')).toHaveLength(atCancel.batchNumber);
-    expect(log.filter((r) => r.action === 'sync_complete')).toEqual([
-      expect.objectContaining({ status: 'cancelled' }),
-    ]);
-    expect(await liveCount(conn.id)).toBeLessThan(3000);
-  });
-
   test('invalid job data fails at once as unrecoverable and writes nothing', async () => {
     const queue = new Queue(QueueNames.woocommerce, {
       connection: h.runtime.redis,
@@ -155,48 +80,6 @@ describe('control', () => {
     );
     expect(rows[0].n).toBe(0);
     await queue.close();
-  });
-});
-
-describe('deletions', () => {
-  test('a full sync marks records gone from the source as deleted', async () => {
-    const fake = await fakeStore({ customers: 120 });
-    const conn = await h.addConnection(fake.connection());
-    const first = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await h.waitForStatus(first.syncId, TERMINAL);
-    const gone = fake.store.ids('customer').slice(0, 3);
-    for (const id of gone) fake.store.delete('customer', id);
-    const second = await enqueueSync(h.runtime, {
-      connectionId: conn.id,
-      entityType: 'customer',
-      mode: 'full',
-    });
-    await h.waitForStatus(second.syncId, TERMINAL);
-    const row = await h.progress(second.syncId);
-    expect(row.status).toBe('completed');
-    expect((row.metadata as { delta: { deleted: number } }).delta.deleted).toBe(3);
-    const { rows } = await h.db.pool.query(
-      `SELECT external_id FROM sync_record WHERE connection_id = $1 AND deleted_at IS NOT NULL ORDER BY 1`,
-      [conn.id],
-    );
-    expect(rows.map((r) => r.external_id).sort()).toEqual(gone.map(String).sort());
-    expect(await liveCount(conn.id)).toBe(117);
-  });
-
-  test('the delete guard marks none when more than half would go', async () => {
-    const fake = await fakeStore({ customers: 40 });
-    const conn = await h.addConnection(fake.connection());
-    const first = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await h.waitForStatus(first.syncId, TERMINAL);
-    for (const id of fake.store.ids('customer').slice(0, 30)) fake.store.delete('customer', id);
-    const second = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-    await h.waitForStatus(second.syncId, TERMINAL);
-    const row = await h.progress(second.syncId);
-    expect(row.status).toBe('completed');
-    const meta = row.metadata as { delta: { deleted: number }; deleteGuard?: { wouldDelete: number } };
-    expect(meta.delta.deleted).toBe(0);
-    expect(meta.deleteGuard?.wouldDelete).toBe(30);
-    expect(await liveCount(conn.id)).toBe(40);
   });
 });
 

@@ -1,7 +1,7 @@
-import { ErrorCodes, SourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
+import { classify, sourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { RateGate } from '../types.js';
-import { classifySourceError, isCallerAbort } from './classify.js';
+import type { RateBudget, RateObservation } from '../types.js';
+import { isCallerAbort } from './caller-abort.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
 import { sleep } from '../../sleep.js';
@@ -40,8 +40,8 @@ export interface HttpFailure {
 export interface SourceHttpOptions {
   /** Name used in error messages ("WooCommerce"). */
   source: string;
-  /** Shared pacing; `waitTurn()` before every attempt, `pause()` on 429/503 with Retry-After. */
-  rateGate?: RateGate;
+  /** The store's shared budget: `take()` before every attempt, `pause()` on 429/503 with Retry-After. */
+  rateBudget?: RateBudget;
   /** Per-attempt timeout. @defaultValue 30000 */
   timeoutMs?: number;
   /** In-place retries of retryable and rate-limited failures. @defaultValue 4 */
@@ -63,20 +63,32 @@ export interface SourceHttpOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Units taken from the rate budget before each attempt: 1 for request
+   * budgets, the query's requested cost for cost budgets (0: none).
+   * @defaultValue 1
+   */
+  budgetUnits?: number;
+  /**
+   * Cost budgets: the shop's figures in an answer (Shopify `extensions.cost`),
+   * handed to `RateBudget.settle` after every attempt — with the answer, or
+   * undefined when there was none (network error, abort): then `{}`.
+   */
+  observeCost?: (response: JsonResponse | undefined) => RateObservation;
   /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
 }
 
 /** No shared pacing: every request may go at once, pauses are local waits only. */
-export const noRateGate: RateGate = { waitTurn: async () => {}, pause: async () => {} };
+export const noRateBudget: RateBudget = { take: async () => {}, pause: async () => {} };
 
 /**
  * A small JSON client over global fetch for source APIs: timeout per attempt,
- * rate gate, in-place retries with backoff and Retry-After, typed errors
- * (through `sourceErrorFromStatus`) that never carry credentials.
+ * rate budget, in-place retries with backoff and Retry-After, typed errors
+ * (through `sourceError` / `classify` in errors.ts) that never carry credentials.
  */
 export class SourceHttpClient {
-  private readonly gate: RateGate;
+  private readonly budget: RateBudget;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly baseMs: number;
@@ -84,7 +96,7 @@ export class SourceHttpClient {
   private readonly maxRetryAfterMs: number;
 
   constructor(private readonly options: SourceHttpOptions) {
-    this.gate = options.rateGate ?? noRateGate;
+    this.budget = options.rateBudget ?? noRateBudget;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, options.requestRetries ?? 4);
     this.baseMs = options.retryBaseMs ?? 500;
@@ -95,19 +107,22 @@ export class SourceHttpClient {
   /** Sends the request, retrying in place; resolves with a parsed JSON body or throws a SyncWorkerError. */
   async requestJson(prepare: () => PreparedRequest, options: RequestOptions = {}): Promise<JsonResponse> {
     const { signal } = options;
+    const units = options.budgetUnits ?? 1;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      await this.gate.waitTurn(signal);
+      if (units > 0) await this.budget.take(units, signal);
       const request = prepare();
       let error: SyncWorkerError;
       try {
         const response = await this.attempt(request, signal);
+        await this.settle(units, response, options);
         const bodyError = options.checkBody?.(response);
         if (!bodyError) return response;
         error = bodyError;
       } catch (err) {
+        await this.settle(units, undefined, options); // no readable answer to learn from
         if (isCallerAbort(err, signal)) throw err;
-        error = classifySourceError(err, { source: this.options.source, secrets: this.options.secrets });
+        error = classify(err, { where: this.options.source, redact: (text) => this.redactText(text) });
       }
       const waitMs = await this.retryWait(error, attempt);
       this.options.logger?.warn(
@@ -118,13 +133,23 @@ export class SourceHttpClient {
     }
   }
 
+  /** Cost budgets: what the attempt cost, exactly once per take. Never fails the request. */
+  private async settle(units: number, response: JsonResponse | undefined, options: RequestOptions) {
+    if (units <= 0 || !this.budget.settle) return;
+    try {
+      await this.budget.settle(units, options.observeCost?.(response) ?? {});
+    } catch (err) {
+      this.options.logger?.warn({ err }, `${this.options.source}: could not settle the rate budget`);
+    }
+  }
+
   /** How long to wait before the next attempt; throws the error when it must not be retried here. */
   private async retryWait(error: SyncWorkerError, attempt: number): Promise<number> {
     if (error.retry === 'fatal' || attempt >= this.retries) throw error;
     const retryAfterMs = error.retryAfterMs;
     if (error.retry === 'rate_limited' && retryAfterMs !== undefined) {
       // Other workers talking to this store must hold off too.
-      if (retryAfterMs > 0) await this.gate.pause(retryAfterMs);
+      if (retryAfterMs > 0) await this.budget.pause(retryAfterMs);
       if (retryAfterMs > this.maxRetryAfterMs) throw error;
       return retryAfterMs;
     }
@@ -153,28 +178,29 @@ export class SourceHttpClient {
     } catch (err) {
       if (isCallerAbort(err, signal)) throw err;
       if (timeout.aborted) {
-        throw new SourceError(
-          ErrorCodes.SOURCE_NETWORK,
-          `${this.options.source} ${method} ${this.redact(request.url)}: no answer within ${this.timeoutMs} ms`,
-          { retry: 'retryable', details: { timeoutMs: this.timeoutMs } },
-        );
+        throw sourceError({
+          kind: 'network',
+          message: `${this.options.source} ${method} ${this.redact(request.url)}: no answer within ${this.timeoutMs} ms`,
+          details: { timeoutMs: this.timeoutMs },
+        });
       }
-      throw classifySourceError(err, {
-        source: this.options.source,
-        secrets: this.options.secrets,
-        context: `${method} ${this.redact(request.url)}`,
+      throw classify(err, {
+        where: `${this.options.source} ${method} ${this.redact(request.url)}`,
+        redact: (text) => this.redactText(text),
       });
     }
     const contentType = resHeaders.get('content-type') ?? '';
     const json = tryParseJson(text);
     if (status >= 200 && status < 300) {
       if (json.ok) return { status, headers: resHeaders, body: json.value };
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `${this.options.source} ${method} ${this.redact(request.url)}: expected JSON, got ` +
+      throw sourceError({
+        kind: 'bad_response',
+        message:
+          `${this.options.source} ${method} ${this.redact(request.url)}: expected JSON, got ` +
           `${contentType || 'no content type'} (${status}): "${this.excerpt(text)}"`,
-        { status, retry: 'retryable', details: { contentType, excerpt: this.excerpt(text) } },
-      );
+        status,
+        details: { contentType, excerpt: this.excerpt(text) },
+      });
     }
     const failure: HttpFailure = {
       status,
@@ -198,6 +224,10 @@ export class SourceHttpClient {
   /** Vendor details may quote the request back (parameter errors): no secret survives. */
   private redactDetails(details: Record<string, unknown>): Record<string, unknown> {
     return JSON.parse(redactText(JSON.stringify(details), this.options.secrets)) as Record<string, unknown>;
+  }
+
+  private redactText(text: string): string {
+    return redactText(text, this.options.secrets);
   }
 
   private redact(url: string): string {

@@ -1,8 +1,9 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { pino } from 'pino';
-import { ErrorCodes, SourceError, SyncWorkerError } from '../../errors.js';
+import { classify, ErrorCodes, sourceError, SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { classifySourceError } from '../http/classify.js';
+import { compareNumericIds } from '../compare-ids.js';
+import { redactText } from '../http/redact.js';
 import type {
   AdapterContext,
   CountRequest,
@@ -51,8 +52,11 @@ export class WooCommerceAdapter implements SourceAdapter {
   private readonly limit: LimitFunction;
   private readonly concurrency: number;
   private readonly logger: Logger;
+  /** The job's signal, for calls that do not bring their own. */
+  private readonly signal: AbortSignal | undefined;
 
   constructor(context: AdapterContext) {
+    this.signal = context.signal;
     this.client = new WooClient(context);
     this.concurrency = Math.max(1, Math.floor(context.pageConcurrency ?? 4));
     this.limit = pLimit(this.concurrency);
@@ -65,21 +69,20 @@ export class WooCommerceAdapter implements SourceAdapter {
 
   async count(request: CountRequest): Promise<number> {
     const route = routeOf(request.entity);
-    if (!route.paginated)
-      return (await this.client.list(route.path, route.filters, request.signal)).items.length;
+    const signal = request.signal ?? this.signal;
+    if (!route.paginated) return (await this.client.list(route.path, route.filters, signal)).items.length;
     const since = this.incrementalSince(route, request.mode, request.since);
     const query: WooQuery = {
       ...route.filters,
       per_page: 1,
       ...(since ? { modified_after: since, dates_are_gmt: true } : {}),
     };
-    const { total } = await this.client.list(route.path, query, request.signal);
+    const { total } = await this.client.list(route.path, query, signal);
     if (total === undefined) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `WooCommerce ${route.path}: the answer has no X-WP-Total header (stripped by a proxy?)`,
-        { retry: 'retryable' },
-      );
+      throw sourceError({
+        kind: 'bad_response',
+        message: `WooCommerce ${route.path}: the answer has no X-WP-Total header (stripped by a proxy?)`,
+      });
     }
     return total;
   }
@@ -87,22 +90,24 @@ export class WooCommerceAdapter implements SourceAdapter {
   async *pages(request: PageRequest): AsyncGenerator<Page> {
     const route = routeOf(request.entity);
     const checkpoint = parseCheckpoint(request.checkpoint);
-    for await (const page of this.walk(route, request, checkpoint)) {
+    const signal = request.signal ?? this.signal;
+    for await (const page of this.walk(route, { ...request, signal }, checkpoint)) {
       let items = page.items;
       if (route.embedVariations && items.length > 0) {
-        items = await embedVariations(this.client, items, this.limit, request.signal, this.logger);
+        items = await embedVariations(this.client, items, this.limit, signal, this.logger);
       }
       if (items.length === 0 && !page.done) continue; // all vanished mid-run; the next page carries on
-      yield { items, checkpoint: page.checkpoint, done: page.done };
+      yield { ...page, items };
     }
   }
 
   async *scanIds(
     entity: SyncEntityType,
-    signal?: AbortSignal,
+    requestSignal?: AbortSignal,
     from?: PageCheckpoint | null,
   ): AsyncGenerator<IdChunk> {
     const route = routeOf(entity);
+    const signal = requestSignal ?? this.signal;
     if (!route.paginated) {
       const { items } = await this.client.list(route.path, route.filters, signal);
       yield {
@@ -139,8 +144,12 @@ export class WooCommerceAdapter implements SourceAdapter {
     return mapWooItem(entity, raw);
   }
 
+  compareIds(a: string, b: string): number {
+    return compareNumericIds(a, b);
+  }
+
   classifyError(err: unknown): SyncWorkerError {
-    return classifySourceError(err, { source: 'WooCommerce', secrets: this.client.secrets });
+    return classify(err, { where: 'WooCommerce', redact: (text) => redactText(text, this.client.secrets) });
   }
 
   /** The walk for this request, resuming the checkpoint's own walk when there is one. */
@@ -153,7 +162,7 @@ export class WooCommerceAdapter implements SourceAdapter {
     if (!route.paginated || checkpoint?.walk === 'single') {
       const done = checkpoint?.walk === 'single';
       const items = done ? [] : (await this.client.list(route.path, route.filters, signal)).items;
-      yield { items, checkpoint: { v: 1, walk: 'single' }, done: true };
+      yield { items, checkpoint: { v: 1, walk: 'single' }, done: true, ...(done ? {} : { complete: true }) };
       return;
     }
     const { pageItems, overlap } = pageShape(request.pageSize);
@@ -200,7 +209,13 @@ export class WooCommerceAdapter implements SourceAdapter {
       signal,
     });
     for await (const page of pages) {
-      yield { items: page.items, checkpoint: { v: 1, walk: 'id', ...page.position }, done: page.done };
+      yield {
+        items: page.items,
+        checkpoint: { v: 1, walk: 'id', ...page.position },
+        done: page.done,
+        // Every record that existed throughout was met when no continuity check failed from the start.
+        ...(page.done && !checkpoint ? { complete: page.continuous } : {}),
+      };
     }
   }
 

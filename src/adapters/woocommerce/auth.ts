@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { ErrorCodes, SyncWorkerError } from '../../errors.js';
 import type { PreparedRequest } from '../http/source-http.js';
+import { wooSettingsSchema } from './settings.js';
 
 /**
  * WooCommerce REST authentication, three ways:
@@ -25,11 +25,6 @@ export interface WooAuth {
 /** One query parameter; order is kept for the URL, sorted only for the signature. */
 export type QueryPair = readonly [string, string];
 
-const settingsSchema = z.looseObject({
-  authMode: z.enum(['basic', 'oauth1', 'query']).optional(),
-  oauthSignatureMethod: z.enum(['HMAC-SHA1', 'HMAC-SHA256']).optional(),
-});
-
 /** Reads the connection's credentials and settings; a missing key or a bad setting fails at once. */
 export function resolveAuth(
   baseUrl: string,
@@ -44,7 +39,7 @@ export function resolveAuth(
       'a WooCommerce connection needs credentials "consumerKey" (ck_…) and "consumerSecret" (cs_…)',
     );
   }
-  const parsed = settingsSchema.safeParse(settings);
+  const parsed = wooSettingsSchema.safeParse(settings);
   if (!parsed.success) {
     throw new SyncWorkerError(
       ErrorCodes.VALIDATION_FAILED,

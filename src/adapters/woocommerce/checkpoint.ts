@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, SourceError, SyncWorkerError } from '../../errors.js';
+import { ErrorCodes, sourceError, SyncWorkerError } from '../../errors.js';
 import type { PageCheckpoint } from '../types.js';
 
 /**
@@ -47,9 +47,7 @@ export function parseCheckpoint(value: PageCheckpoint | null): WooCheckpoint | n
 export function itemId(raw: unknown, route: string): number {
   const id = (raw as { id?: unknown } | null)?.id;
   if (typeof id === 'number' && Number.isInteger(id) && id > 0) return id;
-  throw new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `WooCommerce ${route}: an item has no integer id`, {
-    retry: 'fatal',
-  });
+  throw sourceError({ kind: 'incompatible', message: `WooCommerce ${route}: an item has no integer id` });
 }
 
 /** `date_modified_gmt` of a raw item, cut to whole seconds (`YYYY-MM-DDTHH:MM:SS`). */
@@ -57,11 +55,10 @@ export function itemModified(raw: unknown, route: string): string {
   const value = (raw as { date_modified_gmt?: unknown } | null)?.date_modified_gmt;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value))
     return value.slice(0, 19);
-  throw new SourceError(
-    ErrorCodes.SOURCE_BAD_RESPONSE,
-    `WooCommerce ${route}: item ${String((raw as { id?: unknown } | null)?.id)} has no date_modified_gmt`,
-    { retry: 'fatal' },
-  );
+  throw sourceError({
+    kind: 'incompatible',
+    message: `WooCommerce ${route}: item ${String((raw as { id?: unknown } | null)?.id)} has no date_modified_gmt`,
+  });
 }
 
 /** A UTC instant as WooCommerce's zone-less GMT second, shifted by `deltaSeconds`. */

@@ -1,4 +1,4 @@
-import { ErrorCodes, SourceError } from '../../errors.js';
+import { sourceError, type SourceError } from '../../errors.js';
 import { SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
 import type { AdapterContext } from '../types.js';
 import { authenticate, resolveAuth, type QueryPair, type WooAuth } from './auth.js';
@@ -36,7 +36,7 @@ export class WooClient {
     this.secrets = [this.auth.consumerKey, this.auth.consumerSecret];
     this.http = new SourceHttpClient({
       source: 'WooCommerce',
-      rateGate: context.rateGate,
+      rateBudget: context.rateBudget,
       timeoutMs: context.httpTimeoutMs,
       requestRetries: context.requestRetries,
       retryBaseMs: context.retryBaseMs,
@@ -107,11 +107,11 @@ export function describeWooFailure(
 
 function notAnArray(route: string, res: JsonResponse): SourceError {
   const shape = res.body === null ? 'null' : typeof res.body;
-  return new SourceError(
-    ErrorCodes.SOURCE_BAD_RESPONSE,
-    `WooCommerce ${route}: expected a JSON array, got ${shape}`,
-    { status: res.status, retry: 'retryable' },
-  );
+  return sourceError({
+    kind: 'bad_response',
+    message: `WooCommerce ${route}: expected a JSON array, got ${shape}`,
+    status: res.status,
+  });
 }
 
 function intHeader(value: string | null): number | undefined {

@@ -1,5 +1,5 @@
 import type { LimitFunction } from 'p-limit';
-import { ErrorCodes, SourceError } from '../../errors.js';
+import { sourceError } from '../../errors.js';
 import { itemId, type IdPosition } from './checkpoint.js';
 
 /**
@@ -47,6 +47,8 @@ export interface IdWalkPage {
   items: unknown[];
   position: IdPosition;
   done: boolean;
+  /** No continuity check has failed since the walk started (no step back was needed). */
+  continuous: boolean;
 }
 
 interface Window {
@@ -82,6 +84,7 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
   let position = { ...options.start };
   let stepBack = pageItems + overlap;
   let answered = false;
+  let continuous = true;
   try {
     for (;;) {
       const current = request(position.offset, false);
@@ -95,6 +98,7 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
 
       const trusted = start === 0 || (ids.length > 0 && ids[0]! <= position.lastId);
       if (!trusted) {
+        continuous = false;
         windows.clear();
         position = { offset: Math.max(0, start - stepBack) + overlap, lastId: position.lastId };
         stepBack *= 2;
@@ -109,7 +113,7 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
       const items = raw.filter((_, i) => ids[i]! > position.lastId);
       position = { offset: start + raw.length, lastId: Math.max(position.lastId, ids.at(-1) ?? 0) };
       for (const key of windows.keys()) if (key < position.offset) windows.delete(key);
-      if (items.length > 0 || done) yield { items, position: { ...position }, done };
+      if (items.length > 0 || done) yield { items, position: { ...position }, done, continuous };
       if (done) return;
     }
   } finally {
@@ -121,12 +125,12 @@ function ascendingIds(raw: unknown[], route: string): number[] {
   const ids = raw.map((item) => itemId(item, route));
   for (let i = 1; i < ids.length; i++) {
     if (ids[i]! <= ids[i - 1]!) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `WooCommerce ${route}: items are not in ascending id order (${ids[i - 1]} then ${ids[i]}); ` +
+      throw sourceError({
+        kind: 'incompatible',
+        message:
+          `WooCommerce ${route}: items are not in ascending id order (${ids[i - 1]} then ${ids[i]}); ` +
           'a plugin or cache may be overriding orderby=id',
-        { retry: 'fatal' },
-      );
+      });
     }
   }
   return ids;

@@ -1,5 +1,5 @@
 import type { LimitFunction } from 'p-limit';
-import { ErrorCodes, SourceError } from '../../errors.js';
+import { sourceError } from '../../errors.js';
 import { itemId, itemModified, type ModifiedPosition } from './checkpoint.js';
 import { walkById } from './id-walk.js';
 
@@ -93,11 +93,10 @@ export async function* walkByModified(options: ModifiedWalkOptions): AsyncGenera
     }
     const last = keyed.at(-1)!.modified;
     if (last <= after) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `WooCommerce ${route}: modified_after=${after} returned a full page modified at or before it`,
-        { retry: 'fatal' },
-      );
+      throw sourceError({
+        kind: 'incompatible',
+        message: `WooCommerce ${route}: modified_after=${after} returned a full page modified at or before it`,
+      });
     }
     const complete = sortByKey(fresh.filter((k) => k.modified < last));
     if (complete.length === 0) {
@@ -117,12 +116,12 @@ function keyedInOrder(raw: unknown[], route: string): Keyed[] {
   }));
   for (let i = 1; i < keyed.length; i++) {
     if (keyed[i]!.modified < keyed[i - 1]!.modified) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `WooCommerce ${route}: items are not in ascending date_modified_gmt order; ` +
+      throw sourceError({
+        kind: 'incompatible',
+        message:
+          `WooCommerce ${route}: items are not in ascending date_modified_gmt order; ` +
           'a plugin or cache may be overriding orderby=modified',
-        { retry: 'fatal' },
-      );
+      });
     }
   }
   return keyed;

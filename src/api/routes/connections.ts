@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { builtInSources } from '../../adapters/registry.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
 import { newConnectionSchema, parseNewConnection } from '../../connections/connection-schema.js';
 import { ConfigError, ErrorCodes, SyncWorkerError, ValidationError } from '../../errors.js';
@@ -30,6 +31,16 @@ function connectionBodyDoc(): Record<string, unknown> {
     variant.required = variant.required?.filter((key) => key !== 'orgId');
   }
   return schema;
+}
+
+/** `woocommerce: key, secret; odoo: db, username, password; …` from the definitions' CLI flags. */
+function credentialFields(): string {
+  return builtInSources.definitions
+    .map((d) => {
+      const fields = d.cliFlags.filter((f) => f.path.startsWith('credentials.')).map((f) => f.path.slice(12));
+      return `${d.type}: ${fields.join(', ')}`;
+    })
+    .join('; ');
 }
 
 function noOrg(): SyncWorkerError {
@@ -72,8 +83,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ApiContext):
         summary: "Adds a connection to the user's organisation; credentials are encrypted at rest",
         description:
           'The body is that of `sync-worker connection add`: type, name, baseUrl, credentials ' +
-          '(woocommerce: key, secret; shopify: token; odoo: db, username, password), settings. ' +
-          "orgId is the user's own and may be left out.",
+          `(${credentialFields()}), settings. orgId is the user's own and may be left out.`,
         body: connectionBodyDoc(),
         response: {
           201: responseOf(connectionSummary, 'the connection, without credentials'),

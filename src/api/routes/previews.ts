@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ErrorCodes, NotFoundError } from '../../errors.js';
-import { entityTypes } from '../../jobs/sync-job-data.js';
+import { entityTypes } from '../../validation.js';
 import { enqueuePreview } from '../../queues/enqueue-preview.js';
-import { syncQueueNames } from '../../queues/queue-names.js';
 import {
   CACHE_KEY_PATTERN,
   findCachedPreview,
   previewJobId,
   type CachedPreview,
-} from '../../sync/preview-cache.js';
+} from '../../preview/preview-cache.js';
 import { secured, type ApiContext } from '../context.js';
 import { errorResponses, responseOf } from '../openapi-schemas.js';
 import { currentUserOrg } from '../rls.js';
@@ -171,7 +170,7 @@ export function registerPreviewRoutes(app: FastifyInstance, ctx: ApiContext): vo
       if (preview) return previewView(preview);
       // Not computed (yet): a job of the user's org for this key says pending or failed.
       if (orgId) {
-        for (const name of syncQueueNames) {
+        for (const name of runtime.sources.queueNames) {
           const queue = runtime.queue(name);
           // The state before the job: a job read before it failed would carry no failedReason.
           const state = await queue.getJobState(previewJobId(cacheKey));

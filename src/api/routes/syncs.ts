@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Prisma } from '../../db/prisma.js';
 import { whereClause } from '../../db/where-clause.js';
 import { ErrorCodes, NotFoundError } from '../../errors.js';
-import { entityTypes } from '../../jobs/sync-job-data.js';
+import { entityTypes } from '../../validation.js';
 import { enqueueSync } from '../../queues/enqueue-sync.js';
 import { cancelSync } from '../../sync/cancel-sync.js';
 import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';

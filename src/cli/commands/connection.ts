@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { builtInSources } from '../../adapters/registry.js';
+import type { CliFlag } from '../../adapters/source-definition.js';
 import { loadConfig, requireConfig } from '../../config.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
 import { parseNewConnection } from '../../connections/connection-schema.js';
@@ -8,72 +10,67 @@ import { ValidationError } from '../../errors.js';
 import { printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 
-interface AddOptions {
+type AddOptions = {
   json?: boolean;
   org?: string;
   type?: string;
   name?: string;
   url?: string;
-  key?: string;
-  secret?: string;
-  token?: string;
-  db?: string;
-  username?: string;
-  password?: string;
-  authMode?: string;
   setting: string[];
+} & Record<string, unknown>;
+
+/** A source flag with commander's name for its value (`--auth-mode` → `authMode`). */
+interface SourceFlag extends CliFlag {
+  option: Option;
+  attribute: string;
+  /** Long flag name alone (`--auth-mode`), for messages. */
+  long: string;
 }
 
-/** Credential flags per type (they are the credential fields' names too). */
-const credentialFlags = {
-  woocommerce: ['key', 'secret'],
-  shopify: ['token'],
-  odoo: ['db', 'username', 'password'],
-} as const;
-type CredentialFlag = (typeof credentialFlags)[keyof typeof credentialFlags][number];
-const allCredentialFlags = Object.values(credentialFlags).flat() as CredentialFlag[];
-
-/** Schema paths → the flag that sets them, so messages name what to fix. */
-const flagOf: Record<string, string> = {
-  orgId: '--org',
-  type: '--type',
-  name: '--name',
-  baseUrl: '--url',
-  'credentials.key': '--key',
-  'credentials.secret': '--secret',
-  'credentials.token': '--token',
-  'credentials.db': '--db',
-  'credentials.username': '--username',
-  'credentials.password': '--password',
-  'settings.authMode': '--auth-mode',
-};
+/** Every source's flags, from the definitions; one option per flag even when two sources share it. */
+function sourceFlags(): Map<string, SourceFlag[]> {
+  const byType = new Map<string, SourceFlag[]>();
+  for (const definition of builtInSources.definitions) {
+    byType.set(
+      definition.type,
+      definition.cliFlags.map((f) => {
+        const option = new Option(f.flag, `${f.help} (${definition.type})`);
+        return { ...f, option, attribute: option.attributeName(), long: option.long! };
+      }),
+    );
+  }
+  return byType;
+}
 
 export function registerConnection(program: Command): void {
+  const flagsByType = sourceFlags();
   const connection = program
     .command('connection')
     .description('manage source store connections (credentials are encrypted with SYNC_ENCRYPTION_KEY)')
     .enablePositionalOptions();
 
-  connection
+  const types = builtInSources.types.join(' | ');
+  const labels = builtInSources.definitions.map((d) => d.label);
+  const add = connection
     .command('add')
-    .description('add a WooCommerce, Odoo or Shopify store to an org; prints its id')
+    .description(`add a ${labels.slice(0, -1).join(', ')} or ${labels.at(-1)} store to an org; prints its id`)
     .option('--org <uuid>', 'organisation the store belongs to')
-    .option('--type <type>', 'woocommerce | odoo | shopify')
+    .option('--type <type>', types)
     .option('--name <name>', 'a name, unique within the org')
-    .option('--url <base>', "the store's base URL (http or https)")
-    .option('--key <ck_…>', 'WooCommerce consumer key')
-    .option('--secret <cs_…>', 'WooCommerce consumer secret')
-    .option('--auth-mode <mode>', 'WooCommerce auth: basic | oauth1 | query (default: by URL scheme)')
-    .option('--token <token>', 'Shopify Admin API access token')
-    .option('--db <name>', 'Odoo database')
-    .option('--username <login>', 'Odoo login')
-    .option('--password <password>', 'Odoo password or API key')
+    .option('--url <base>', "the store's base URL (http or https)");
+  const registered = new Set<string>();
+  for (const flag of [...flagsByType.values()].flat()) {
+    if (registered.has(flag.long)) continue;
+    registered.add(flag.long);
+    add.addOption(flag.option);
+  }
+  add
     .option('--setting <key=value>', 'a connection setting (repeatable)', collect, [])
     .option('--json', 'print one JSON object')
     .action(
       runCommand(async (opts: AddOptions) => {
         const config = loadConfig();
-        const input = toInput(opts); // bad flags fail before the key or the database are touched
+        const input = toInput(opts, flagsByType); // bad flags fail before the key or the database are touched
         const key = parseEncryptionKey(
           requireConfig(config, 'SYNC_ENCRYPTION_KEY', 'to encrypt connection credentials'),
         );
@@ -123,17 +120,22 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Flags → the schema's input; every problem is reported at once, by flag name. */
-function toInput(opts: AddOptions): Record<string, unknown> {
+function toInput(opts: AddOptions, flagsByType: Map<string, SourceFlag[]>): Record<string, unknown> {
   const issues: string[] = [];
-  const settings: Record<string, string> = {};
+  const settings: Record<string, unknown> = {};
   for (const pair of opts.setting) {
     const eq = pair.indexOf('=');
     if (eq > 0) settings[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
     else issues.push(`--setting: must be key=value, got "${pair}"`);
   }
-  if (opts.authMode !== undefined) settings.authMode = opts.authMode;
-  const fields: readonly CredentialFlag[] = credentialFlags[opts.type as keyof typeof credentialFlags] ?? [];
-  const credentials = Object.fromEntries(fields.map((f) => [f, opts[f]]));
+  const credentials: Record<string, unknown> = {};
+  const own = flagsByType.get(opts.type ?? '') ?? [];
+  for (const flag of own) {
+    const [part, field] = flag.path.split('.') as ['credentials' | 'settings', string];
+    const value = opts[flag.attribute];
+    if (part === 'credentials') credentials[field] = value;
+    else if (value !== undefined) settings[field] = value;
+  }
   const input = {
     orgId: opts.org,
     type: opts.type,
@@ -146,11 +148,15 @@ function toInput(opts: AddOptions): Record<string, unknown> {
     parseNewConnection(input);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    issues.push(...err.issues.map(toFlagIssue));
+    issues.push(...err.issues.map((issue) => toFlagIssue(issue, own)));
   }
-  if (fields.length) {
-    const unused = allCredentialFlags.filter((f) => !fields.includes(f) && opts[f] !== undefined);
-    issues.push(...unused.map((f) => `--${f}: is not used by ${opts.type} connections`));
+  if (own.length) {
+    const ownLong = new Set(own.map((f) => f.long));
+    const unused = [...flagsByType.values()]
+      .flat()
+      .filter((f) => !ownLong.has(f.long) && opts[f.attribute] !== undefined);
+    const names = [...new Set(unused.map((f) => f.long))];
+    issues.push(...names.map((long) => `${long}: is not used by ${opts.type} connections`));
   }
   if (issues.length) {
     throw new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
@@ -158,11 +164,21 @@ function toInput(opts: AddOptions): Record<string, unknown> {
   return input;
 }
 
+const COMMON_FLAGS: Record<string, string> = {
+  orgId: '--org',
+  type: '--type',
+  name: '--name',
+  baseUrl: '--url',
+};
+
 /** `credentials.secret: …` → `--secret: …`, `settings.apiVersion: …` → `--setting apiVersion: …`. */
-function toFlagIssue(issue: string): string {
+function toFlagIssue(issue: string, own: readonly SourceFlag[]): string {
   const at = issue.indexOf(': ');
   const path = issue.slice(0, at);
-  const flag = flagOf[path] ?? (path.startsWith('settings.') ? `--setting ${path.slice(9)}` : path);
+  const flag =
+    COMMON_FLAGS[path] ??
+    own.find((f) => f.path === path)?.long ??
+    (path.startsWith('settings.') ? `--setting ${path.slice(9)}` : path);
   return `${flag}${issue.slice(at)}`;
 }
 

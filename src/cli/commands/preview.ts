@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import { enqueuePreview } from '../../queues/enqueue-preview.js';
-import type { CachedPreview } from '../../sync/preview-cache.js';
+import type { CachedPreview } from '../../preview/preview-cache.js';
 import { ExitCode, printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';

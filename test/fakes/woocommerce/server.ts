@@ -20,6 +20,8 @@ export type AuthMode = 'basic' | 'oauth1' | 'query' | 'none';
 export interface FakeRequest {
   /** 1-based arrival number. */
   n: number;
+  /** Arrival time (ms since the epoch), before any injected latency. */
+  at: number;
   method: string;
   /** Path after `/wp-json/wc/v3/` (or the whole path outside the API). */
   route: string;
@@ -101,12 +103,14 @@ export async function startFakeWooCommerce(options: FakeWooOptions = {}): Promis
   let count = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const at = Date.now();
     const n = ++count;
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const params = parseQuery(url.search);
     const inApi = url.pathname.startsWith(API);
     const request: FakeRequest = {
       n,
+      at,
       method: req.method ?? 'GET',
       route: inApi ? url.pathname.slice(API.length).replace(/\/+$/, '') : url.pathname,
       query: Object.fromEntries(params),

@@ -2,8 +2,9 @@ import type { CanonicalRecord, SourceAdapter, SyncEntityType } from '../adapters
 import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
-import { canonicalJson, sha256Hex } from './content-hash.js';
-import { collectSourceIds } from './deletion-scan.js';
+import { canonicalJson, sha256Hex } from '../sync/content-hash.js';
+import { checkDeletions, collectSourceIds, liveExternalIds } from '../sync/deletion-scan.js';
+import { mapPage } from '../sync/map-page.js';
 
 /** Items kept per list (`new`, `updated`, `deleted`) unless told otherwise; the statistics stay exact. */
 export const DEFAULT_PREVIEW_ITEM_LIMIT = 100;
@@ -155,21 +156,21 @@ export async function computePreviewDelta(options: PreviewDeltaOptions): Promise
   });
   let finished = false;
   for await (const page of pages) {
-    const records = new Map<string, { record: CanonicalRecord; json: string; hash: string }>();
-    for (const raw of page.items) {
-      stats.examined_count++;
-      const mapped = adapter.map(entityType, raw);
-      if (!mapped.ok) {
-        stats.failed_count++;
-        if (delta.failures.length < FAILURE_SAMPLE) {
-          delta.failures.push({ id: mapped.externalId, reason: mapped.reason });
-        }
-        continue;
+    // The engine's own page mapping: what a sync would write is what is compared.
+    const mapped = mapPage(adapter, entityType, page.items, null);
+    stats.examined_count += page.items.length;
+    stats.failed_count += mapped.failures.length;
+    for (const failure of mapped.failures) {
+      if (delta.failures.length < FAILURE_SAMPLE) {
+        delta.failures.push({ id: failure.externalId, reason: failure.reason });
       }
-      const id = mapped.record.externalId;
+    }
+    const records = new Map<string, { record: CanonicalRecord; json: string; hash: string }>();
+    for (const record of mapped.records) {
+      const id = record.externalId;
       if (seen.has(id)) continue;
-      const json = canonicalJson(mapped.record.data);
-      records.set(id, { record: mapped.record, json, hash: sha256Hex(json) });
+      const json = canonicalJson(record.data);
+      records.set(id, { record, json, hash: sha256Hex(json) });
     }
     if (records.size > 0) await comparePage(db, options, records, delta, limit);
     for (const id of records.keys()) seen.add(id);
@@ -237,24 +238,21 @@ async function findDeletions(
   delta: PreviewDelta,
   limit: number,
 ): Promise<void> {
-  const sourceIds = new Set(await collectSourceIds(options.adapter, options.entityType, options.signal));
-  const live = await db.$queryRawUnsafe<{ external_id: string }[]>(
-    loadSql('live-external-ids'),
-    options.connectionId,
-    options.entityType,
-  );
-  const vanished = live.map((r) => r.external_id).filter((id) => !sourceIds.has(id));
-  delta.statistics.deleted_count = vanished.length;
+  const { adapter, connectionId, entityType } = options;
+  const sourceIds = await collectSourceIds(adapter, entityType, options.signal);
+  const live = await liveExternalIds(db, connectionId, entityType);
+  // The sync's own deletion check (and guard): the preview says what a full sync would do.
+  const check = checkDeletions(live, sourceIds, options.deleteGuard ?? 1);
+  delta.statistics.deleted_count = check.vanished.length;
   if (options.deleteGuard !== undefined) {
-    const guardLimit = Math.floor(live.length * options.deleteGuard);
-    delta.delete_guard = { live: live.length, limit: guardLimit, blocked: vanished.length > guardLimit };
+    delta.delete_guard = { live: check.live, limit: check.limit, blocked: check.blocked };
   }
-  if (vanished.length === 0) return;
-  const sample = vanished.sort(compareIds).slice(0, limit);
+  if (check.vanished.length === 0) return;
+  const sample = check.vanished.sort((a, b) => adapter.compareIds(a, b)).slice(0, limit);
   const rows = await db.$queryRawUnsafe<{ external_id: string; data: Record<string, unknown> }[]>(
     loadSql('preview-deleted-rows'),
-    options.connectionId,
-    options.entityType,
+    connectionId,
+    entityType,
     sample,
   );
   const byId = new Map(rows.map((r) => [r.external_id, r.data]));
@@ -264,9 +262,4 @@ async function findDeletions(
 /** `{id, …data}`, the id first and never overwritten by a field of the data. */
 function withId(id: string, data: Record<string, unknown>): Record<string, unknown> {
   return Object.assign({ id }, data, { id });
-}
-
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }

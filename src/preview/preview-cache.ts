@@ -1,7 +1,7 @@
 import type { SyncEntityType } from '../adapters/types.js';
 import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
-import { canonicalJson, sha256Hex } from './content-hash.js';
+import { canonicalJson, sha256Hex } from '../sync/content-hash.js';
 import type { PreviewDelta } from './preview-delta.js';
 
 type Db = PrismaClient | PrismaTx;

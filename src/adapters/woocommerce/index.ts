@@ -1,6 +1,0 @@
-import { registerAdapter } from '../registry.js';
-import { WooCommerceAdapter } from './adapter.js';
-
-export { WooCommerceAdapter } from './adapter.js';
-
-registerAdapter('woocommerce', (context) => new WooCommerceAdapter(context));

@@ -1,0 +1,5 @@
+import type { FakeStoreFactory } from './fake-store.js';
+import { wooCommerceFakeStore } from './woocommerce/control.js';
+
+/** Every fake store the shared suites run against: one line per source. */
+export const fakeStores: readonly FakeStoreFactory[] = [wooCommerceFakeStore];
