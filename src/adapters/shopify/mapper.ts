@@ -1,0 +1,297 @@
+import { z } from 'zod';
+import type { MapResult, SyncEntityType } from '../types.js';
+import {
+  address,
+  addressSchema,
+  count,
+  date,
+  iso,
+  lowerEnum,
+  money,
+  moneyBagSchema,
+  moneySchema,
+  nodesOf,
+  rawGid,
+  ref,
+  refSchema,
+  shopAmount,
+  text,
+  zodReason,
+} from './mapper-fields.js';
+
+/**
+ * Shopify nodes → canonical records, with the WooCommerce mappers' names
+ * where a field means the same (`email`, `firstName`, `variations`,
+ * `lineItems`, `total`…). Never throws. `sourceUpdatedAt` is `updatedAt`.
+ * Shopify's traps: the customer's email and phone come from
+ * `defaultEmailAddress` / `defaultPhoneNumber` (Customer.email/phone are
+ * deprecated); `numberOfOrders` is an UnsignedInt64 string; money a Decimal
+ * string.
+ */
+
+const gid = z.string().regex(/^gid:\/\/shopify\/\w+\/\d+/, 'must be a Shopify gid');
+const stamp = z.string().min(1);
+const strings = z.array(z.string()).nullish();
+
+const customerSchema = z.looseObject({
+  id: gid,
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
+  displayName: z.string().nullish(),
+  state: z.string().nullish(),
+  locale: z.string().nullish(),
+  note: z.string().nullish(),
+  tags: strings,
+  verifiedEmail: z.boolean().nullish(),
+  numberOfOrders: z.union([z.string(), z.number()]).nullish(),
+  amountSpent: moneySchema,
+  defaultEmailAddress: z.looseObject({ emailAddress: z.string(), marketingState: z.string().nullish() }).nullish(),
+  defaultPhoneNumber: z.looseObject({ phoneNumber: z.string() }).nullish(),
+  defaultAddress: addressSchema,
+  createdAt: stamp,
+  updatedAt: stamp,
+});
+
+const variantSchema = z.looseObject({
+  id: gid,
+  title: z.string().nullish(),
+  sku: z.string().nullish(),
+  barcode: z.string().nullish(),
+  price: z.unknown(),
+  compareAtPrice: z.unknown(),
+  position: z.number().nullish(),
+  inventoryQuantity: z.number().nullish(),
+  taxable: z.boolean().nullish(),
+  selectedOptions: z.array(z.looseObject({ name: z.string(), value: z.string() })).nullish(),
+});
+
+const productSchema = z.looseObject({
+  id: gid,
+  title: z.string().nullish(),
+  handle: z.string().nullish(),
+  status: z.string().nullish(),
+  vendor: z.string().nullish(),
+  productType: z.string().nullish(),
+  tags: strings,
+  descriptionHtml: z.string().nullish(),
+  createdAt: stamp,
+  updatedAt: stamp,
+  variants: nodesOf(variantSchema),
+});
+
+const lineItemSchema = z.looseObject({
+  id: gid,
+  name: z.string().nullish(),
+  sku: z.string().nullish(),
+  quantity: z.number().nullish(),
+  variant: refSchema,
+  originalUnitPriceSet: moneyBagSchema,
+});
+
+const orderSchema = z.looseObject({
+  id: gid,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+  currencyCode: z.string().nullish(),
+  displayFinancialStatus: z.string().nullish(),
+  displayFulfillmentStatus: z.string().nullish(),
+  note: z.string().nullish(),
+  tags: strings,
+  test: z.boolean().nullish(),
+  createdAt: stamp,
+  updatedAt: stamp,
+  processedAt: z.string().nullish(),
+  cancelledAt: z.string().nullish(),
+  closedAt: z.string().nullish(),
+  totalPriceSet: moneyBagSchema,
+  subtotalPriceSet: moneyBagSchema,
+  totalTaxSet: moneyBagSchema,
+  totalShippingPriceSet: moneyBagSchema,
+  totalDiscountsSet: moneyBagSchema,
+  customer: refSchema,
+  billingAddress: addressSchema,
+  shippingAddress: addressSchema,
+  lineItems: nodesOf(lineItemSchema),
+});
+
+const collectionSchema = z.looseObject({
+  id: gid,
+  title: z.string().nullish(),
+  handle: z.string().nullish(),
+  descriptionHtml: z.string().nullish(),
+  sortOrder: z.string().nullish(),
+  templateSuffix: z.string().nullish(),
+  updatedAt: stamp,
+});
+
+const levelSchema = z.looseObject({
+  id: gid,
+  updatedAt: z.string().nullish(),
+  location: z.looseObject({ id: z.string(), name: z.string().nullish() }).nullish(),
+  quantities: z.array(z.looseObject({ name: z.string(), quantity: z.number() })).nullish(),
+});
+
+const inventorySchema = z.looseObject({
+  id: gid,
+  sku: z.string().nullish(),
+  tracked: z.boolean().nullish(),
+  requiresShipping: z.boolean().nullish(),
+  createdAt: stamp,
+  updatedAt: stamp,
+  unitCost: moneySchema,
+  variants: nodesOf(refSchema.unwrap().unwrap()),
+  inventoryLevels: nodesOf(levelSchema),
+});
+
+type Built = { updated: unknown; data: Record<string, unknown> };
+
+function mapper<S extends z.ZodType>(schema: S, build: (item: z.infer<S>) => Built) {
+  return (raw: unknown): MapResult => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ok: false, externalId: rawGid(raw), reason: zodReason(parsed.error) };
+    const built = build(parsed.data);
+    return { ok: true, record: { externalId: rawGid(raw), sourceUpdatedAt: date(built.updated), data: built.data } };
+  };
+}
+
+function quantityOf(level: z.infer<typeof levelSchema>, name: string): number | null {
+  return level.quantities?.find((q) => q.name === name)?.quantity ?? null;
+}
+
+/** The newest of the item's and its levels' modification times (a stock move touches the level). */
+function newest(...stamps: (string | null | undefined)[]): string | null {
+  return stamps.map(iso).reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
+}
+
+const mappers: Partial<Record<SyncEntityType, (raw: unknown) => MapResult>> = {
+  customer: mapper(customerSchema, (c) => ({
+    updated: c.updatedAt,
+    data: {
+      email: text(c.defaultEmailAddress?.emailAddress),
+      firstName: text(c.firstName),
+      lastName: text(c.lastName),
+      displayName: text(c.displayName),
+      phone: text(c.defaultPhoneNumber?.phoneNumber),
+      state: lowerEnum(c.state),
+      locale: text(c.locale),
+      note: text(c.note),
+      tags: c.tags ?? [],
+      verifiedEmail: c.verifiedEmail ?? null,
+      emailMarketingState: lowerEnum(c.defaultEmailAddress?.marketingState),
+      ordersCount: count(c.numberOfOrders),
+      amountSpent: money(c.amountSpent?.amount),
+      currency: text(c.amountSpent?.currencyCode),
+      defaultAddress: address(c.defaultAddress),
+      createdAt: iso(c.createdAt),
+    },
+  })),
+  product: mapper(productSchema, (p) => ({
+    updated: p.updatedAt,
+    data: {
+      name: text(p.title),
+      slug: text(p.handle),
+      status: lowerEnum(p.status),
+      vendor: text(p.vendor),
+      productType: text(p.productType),
+      tags: p.tags ?? [],
+      description: text(p.descriptionHtml),
+      createdAt: iso(p.createdAt),
+      variations: (p.variants?.nodes ?? []).map((v) => ({
+        id: v.id,
+        title: text(v.title),
+        sku: text(v.sku),
+        barcode: text(v.barcode),
+        price: money(v.price),
+        compareAtPrice: money(v.compareAtPrice),
+        position: v.position ?? null,
+        stockQuantity: v.inventoryQuantity ?? null,
+        taxable: v.taxable ?? null,
+        attributes: (v.selectedOptions ?? []).map((o) => ({ name: o.name, option: o.value })),
+      })),
+    },
+  })),
+  order: mapper(orderSchema, (o) => ({
+    updated: o.updatedAt,
+    data: {
+      number: text(o.name),
+      financialStatus: lowerEnum(o.displayFinancialStatus),
+      fulfillmentStatus: lowerEnum(o.displayFulfillmentStatus),
+      currency: text(o.currencyCode),
+      total: shopAmount(o.totalPriceSet),
+      subtotal: shopAmount(o.subtotalPriceSet),
+      totalTax: shopAmount(o.totalTaxSet),
+      shippingTotal: shopAmount(o.totalShippingPriceSet),
+      discountTotal: shopAmount(o.totalDiscountsSet),
+      customerId: ref(o.customer),
+      customerNote: text(o.note),
+      email: text(o.email),
+      phone: text(o.phone),
+      tags: o.tags ?? [],
+      test: o.test ?? null,
+      billing: address(o.billingAddress),
+      shipping: address(o.shippingAddress),
+      createdAt: iso(o.createdAt),
+      processedAt: iso(o.processedAt),
+      cancelledAt: iso(o.cancelledAt),
+      closedAt: iso(o.closedAt),
+      lineItems: (o.lineItems?.nodes ?? []).map((l) => ({
+        id: l.id,
+        variationId: ref(l.variant),
+        name: text(l.name),
+        sku: text(l.sku),
+        quantity: l.quantity ?? null,
+        price: shopAmount(l.originalUnitPriceSet),
+      })),
+    },
+  })),
+  category: mapper(collectionSchema, (c) => ({
+    updated: c.updatedAt,
+    data: {
+      name: text(c.title),
+      slug: text(c.handle),
+      description: text(c.descriptionHtml),
+      sortOrder: lowerEnum(c.sortOrder),
+      templateSuffix: text(c.templateSuffix),
+    },
+  })),
+  inventory: mapper(inventorySchema, (i) => {
+    const levels = i.inventoryLevels?.nodes ?? [];
+    const available = levels.map((l) => quantityOf(l, 'available'));
+    return {
+      updated: newest(i.updatedAt, ...levels.map((l) => l.updatedAt)),
+      data: {
+        sku: text(i.sku),
+        variationId: i.variants?.nodes[0]?.id ?? null,
+        manageStock: i.tracked ?? null,
+        requiresShipping: i.requiresShipping ?? null,
+        unitCost: money(i.unitCost?.amount),
+        stockQuantity: available.every((q) => q === null) ? null : available.reduce<number>((s, q) => s + (q ?? 0), 0),
+        levels: levels.map((l) => ({
+          id: l.id,
+          locationId: l.location?.id ?? null,
+          locationName: text(l.location?.name),
+          available: quantityOf(l, 'available'),
+          onHand: quantityOf(l, 'on_hand'),
+          committed: quantityOf(l, 'committed'),
+        })),
+        createdAt: iso(i.createdAt),
+      },
+    };
+  }),
+};
+
+/** Maps one raw Shopify node of `entity`; never throws. */
+export function mapShopifyNode(entity: SyncEntityType, raw: unknown): MapResult {
+  const map = mappers[entity];
+  if (!map) return { ok: false, externalId: rawGid(raw), reason: `Shopify has no "${entity}" records` };
+  try {
+    return map(raw);
+  } catch (err) {
+    return {
+      ok: false,
+      externalId: rawGid(raw),
+      reason: `mapping failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+}
