@@ -33,7 +33,7 @@ describe('bulk exports', () => {
   });
 
   test('bulk and paging give the same canonical records', async () => {
-    const fake = await start({ products: 12, variantsPerProduct: 3, customers: 30, bulk: { startupMs: 10 } });
+    const fake = await start({ products: 12, variantsPerProduct: 3, customers: 30, restorePerSecond: 1000, bulk: { startupMs: 10 } });
     for (const entity of ['product', 'customer', 'inventory', 'order', 'category'] as const) {
       const paged = shopifyAdapter(fake, { settings: { bulkThreshold: 1_000_000 } });
       const bulk = shopifyAdapter(fake, { settings: { bulkThreshold: 1 } });
