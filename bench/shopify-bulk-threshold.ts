@@ -7,7 +7,8 @@
 // Each size runs both walks on a fresh shop (full bucket), timing the adapter's pages() alone.
 import { parseArgs } from 'node:util';
 import { ShopifyAdapter } from '../src/adapters/shopify/adapter.js';
-import { LocalCostBudget } from '../src/adapters/shopify/cost-budget.js';
+import { Redis } from 'ioredis';
+import { CostRateBudget } from '../src/sync/rate-budget/index.js';
 import type { SyncEntityType } from '../src/adapters/types.js';
 import { startFakeShopify } from '../test/fakes/shopify/server.js';
 
@@ -25,6 +26,7 @@ const { values } = parseArgs({
 });
 const entity = values.entity as SyncEntityType;
 const n = (s: string | undefined) => Number(s);
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
 
 async function walk(size: number, bulk: boolean): Promise<{ ms: number; requests: number }> {
   const fake = await startFakeShopify({
@@ -45,7 +47,10 @@ async function walk(size: number, bulk: boolean): Promise<{ ms: number; requests
     const adapter = new ShopifyAdapter({
       connectionId: 'bench',
       ...connection,
-      rateBudget: new LocalCostBudget(n(values.capacity), n(values.restore)),
+      rateBudget: new CostRateBudget(redis, `{sync-worker-bench}:shopify:${Date.now()}:${size}:${bulk}`, {
+        capacity: n(values.capacity),
+        restorePerSecond: n(values.restore),
+      }),
     });
     const started = performance.now();
     let items = 0;
@@ -69,3 +74,5 @@ for (const size of values.sizes!.split(',').map(Number)) {
     `| ${size} | ${(paged.ms / 1000).toFixed(1)} | ${paged.requests} | ${(bulk.ms / 1000).toFixed(1)} | ${bulk.requests} | ${paged.ms <= bulk.ms ? 'paging' : 'bulk'} |`,
   );
 }
+
+redis.disconnect();

@@ -12,7 +12,7 @@ describe('bulk exports', () => {
     const beats: string[] = [];
     const adapter = shopifyAdapter(fake, {
       settings: { bulkThreshold: 10 },
-      heartbeat: (detail) => void beats.push(detail?.phase ?? ''),
+      heartbeat: async (detail) => void beats.push(detail.phase),
     });
     const { pages, ids } = await collectPages(adapter.pages(pageRequest('product', { pageSize: 15 })));
     expect(fake.bulk.started).toHaveLength(1);
@@ -89,7 +89,9 @@ describe('bulk exports', () => {
     const adapter = shopifyAdapter(fake, { settings: { bulkThreshold: 1 } });
     const abort = new AbortController();
     const walk = collectPages(adapter.pages(pageRequest('customer', { signal: abort.signal })));
-    await waitFor(() => fake.bulk.started.length === 1 || null, { what: 'the export to start' });
+    await waitFor(() => fake.requests.some((r) => r.operationName === 'SyncBulkPoll') || null, {
+      what: 'the export to be polled',
+    });
     abort.abort(new Error('cancelled'));
     await walk.catch(() => undefined);
     await adapter.close();

@@ -1,13 +1,35 @@
-import { afterEach } from 'vitest';
-import { ShopifyAdapter, type ShopifyAdapterContext } from '../../src/adapters/shopify/adapter.js';
-import { LocalCostBudget } from '../../src/adapters/shopify/cost-budget.js';
-import type { Page, PageRequest, SyncEntityType } from '../../src/adapters/types.js';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach } from 'vitest';
+import { ShopifyAdapter } from '../../src/adapters/shopify/adapter.js';
+import type { AdapterContext, Page, PageRequest, RateBudget, SyncEntityType } from '../../src/adapters/types.js';
+import { CostRateBudget } from '../../src/sync/rate-budget/index.js';
 import { startFakeShopify, type FakeShopifyOptions, type FakeShopifyServer } from '../fakes/shopify/server.js';
+import { createTestRedis } from '../helpers/redis.js';
+
+const testRedis = createTestRedis('shopify-adapter');
+let redis: Redis | undefined;
+afterAll(async () => {
+  redis?.disconnect();
+  await testRedis.cleanup();
+});
+
+/** The real cost budget (Redis), a bucket of its own, shaped like the fake's until the shop says more. */
+export function costBudget(
+  fake: FakeShopifyServer,
+  shape: { capacity?: number; restorePerSecond?: number } = {},
+): RateBudget {
+  redis ??= new Redis(testRedis.url, { maxRetriesPerRequest: 3 });
+  return new CostRateBudget(redis, `${testRedis.prefix}:budget:${randomBytes(4).toString('hex')}`, {
+    capacity: shape.capacity ?? fake.bucket.capacity,
+    restorePerSecond: shape.restorePerSecond ?? fake.bucket.restorePerSecond,
+  });
+}
 
 /** An adapter bound to the fake with a budget of its own (fast retries, fast bulk polls). */
 export function shopifyAdapter(
   fake: FakeShopifyServer,
-  options: { settings?: Record<string, unknown> } & Partial<Omit<ShopifyAdapterContext, 'settings'>> = {},
+  options: { settings?: Record<string, unknown> } & Partial<Omit<AdapterContext, 'settings'>> = {},
 ): ShopifyAdapter {
   const { settings, ...rest } = options;
   const connection = fake.connection({ bulkPollIntervalMs: 20, ...settings });
@@ -18,7 +40,7 @@ export function shopifyAdapter(
     settings: connection.settings,
     retryBaseMs: 1,
     requestRetries: 4,
-    rateBudget: new LocalCostBudget(fake.bucket.capacity, fake.bucket.restorePerSecond),
+    rateBudget: costBudget(fake),
     ...rest,
   });
 }

@@ -1,9 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import { ShopifyAdapter } from '../../src/adapters/shopify/adapter.js';
 import type { PageCheckpoint } from '../../src/adapters/types.js';
 import { rejection } from './woo-helpers.js';
 import { collectPages, pageRequest, shopifyAdapter, useFakeShopify } from './shopify-helpers.js';
 
 const start = useFakeShopify();
+/** An adapter that sends nothing (mapping and id order only). */
+const offlineAdapter = () =>
+  new ShopifyAdapter({ connectionId: 'c', baseUrl: 'http://127.0.0.1:9', credentials: { token: 't' }, settings: {} });
 const gidOf = (type: string, id: number) => `gid://shopify/${type}/${id}`;
 
 describe('mapping', () => {
@@ -32,14 +36,14 @@ describe('mapping', () => {
   });
 
   test('a node without its gid or timestamps fails to map with a reason; other entities are not supported', () => {
-    const adapter = shopifyAdapter({ connection: () => ({ baseUrl: 'http://127.0.0.1:9', credentials: { token: 't' }, settings: {} }), bucket: { capacity: 1000, restorePerSecond: 50 } } as never);
+    const adapter = offlineAdapter();
     expect(adapter.map('customer', { id: 'gid://shopify/Customer/1' })).toMatchObject({ ok: false, reason: expect.stringMatching(/createdAt|updatedAt/) });
     expect(adapter.map('invoice', { id: 'x' })).toMatchObject({ ok: false });
     expect(adapter.entities).not.toContain('invoice');
   });
 
   test('gids are ordered by their number, not as strings', () => {
-    const adapter = shopifyAdapter({ connection: () => ({ baseUrl: 'http://127.0.0.1:9', credentials: { token: 't' }, settings: {} }), bucket: { capacity: 1000, restorePerSecond: 50 } } as never);
+    const adapter = offlineAdapter();
     expect(adapter.compareIds('gid://shopify/Customer/99', 'gid://shopify/Customer/100')).toBeLessThan(0);
     expect(adapter.compareIds('gid://shopify/Customer/10000', 'gid://shopify/Customer/9999')).toBeGreaterThan(0);
     expect(adapter.compareIds('gid://shopify/Customer/7', 'gid://shopify/Customer/7')).toBe(0);

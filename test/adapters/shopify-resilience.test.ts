@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { LocalCostBudget } from '../../src/adapters/shopify/cost-budget.js';
 import { rejection } from './woo-helpers.js';
-import { collectPages, pageRequest, shopifyAdapter, useFakeShopify } from './shopify-helpers.js';
+import { collectPages, costBudget, pageRequest, shopifyAdapter, useFakeShopify } from './shopify-helpers.js';
 
 const start = useFakeShopify();
 
@@ -9,7 +8,7 @@ describe('the cost bucket', () => {
   test('a budget that learns the shop from its answers never meets THROTTLED', async () => {
     const fake = await start({ customers: 300, bucketCapacity: 600, restorePerSecond: 400 });
     // The adapter starts believing in a bigger bucket than the shop has; the first answer corrects it.
-    const adapter = shopifyAdapter(fake, { rateBudget: new LocalCostBudget(5000, 5000) });
+    const adapter = shopifyAdapter(fake, { rateBudget: costBudget(fake, { capacity: 5000, restorePerSecond: 5000 }) });
     const { ids } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 100 })));
     expect(ids).toHaveLength(300);
     expect(fake.throttledCount).toBeLessThanOrEqual(1);

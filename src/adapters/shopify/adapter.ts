@@ -1,7 +1,7 @@
 import { pino } from 'pino';
-import type { SyncWorkerError } from '../../errors.js';
+import { classify, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { classifySourceError } from '../http/classify.js';
+import { redactText } from '../http/redact.js';
 import type {
   AdapterContext,
   CountRequest,
@@ -19,7 +19,6 @@ import { bulkQuery } from './bulk-query.js';
 import { bulkPages, readJsonLines } from './bulk-reader.js';
 import { parseShopifyCheckpoint, type BulkCheckpoint, type KeysetCheckpoint } from './checkpoint.js';
 import { ShopifyClient } from './client.js';
-import { localBudgetFor, type CostBudget } from './cost-budget.js';
 import { SHOPIFY_ENTITY_TYPES, shopifyEntity, type ShopifyEntity } from './entities.js';
 import { compareGids } from './gid.js';
 import { readConnection, walkKeyset } from './keyset-walk.js';
@@ -27,14 +26,6 @@ import { mapShopifyNode } from './mapper.js';
 import { countQuery, idsQuery, MAX_FIRST, pageQuery, updatedSinceFilter } from './queries.js';
 import { firstWithinCost } from './query-cost.js';
 import { parseShopifySettings, type ShopifySettings } from './settings.js';
-
-/** What the engine's context adds for Shopify (the seam's shared budget and heartbeat). */
-export type ShopifyAdapterContext = AdapterContext & {
-  rateBudget?: CostBudget;
-  heartbeat?: (detail?: { phase: string; message?: string }) => Promise<void> | void;
-};
-
-type PageWithCompleteness = Page & { complete?: boolean };
 
 /**
  * Shopify Admin GraphQL as a SourceAdapter.
@@ -59,13 +50,12 @@ export class ShopifyAdapter implements SourceAdapter {
   /** Totals counted by this adapter (the bulk decision reuses the start's count). */
   private readonly counted = new Map<SyncEntityType, number>();
 
-  constructor(context: ShopifyAdapterContext) {
+  constructor(context: AdapterContext) {
     this.settings = parseShopifySettings(context.settings);
     this.logger = (context.logger ?? pino({ level: 'silent' })).child({ adapter: 'shopify' });
     this.client = new ShopifyClient({
       context,
       apiVersion: this.settings.apiVersion,
-      budget: context.rateBudget ?? localBudgetFor(context.baseUrl),
     });
     this.bulk = new BulkRunner({
       client: this.client,
@@ -134,7 +124,7 @@ export class ShopifyAdapter implements SourceAdapter {
   }
 
   classifyError(err: unknown): SyncWorkerError {
-    return classifySourceError(err, { source: 'Shopify', secrets: this.client.secrets });
+    return classify(err, { where: 'Shopify', redact: (text) => redactText(text, this.client.secrets) });
   }
 
   /** Cancels a bulk operation this adapter started and did not finish reading. */
@@ -167,7 +157,7 @@ export class ShopifyAdapter implements SourceAdapter {
     spec: ShopifyEntity,
     request: PageRequest,
     start: KeysetCheckpoint,
-  ): AsyncGenerator<PageWithCompleteness> {
+  ): AsyncGenerator<Page> {
     const query = pageQuery(spec, start.sortKey);
     const first = Math.min(
       Math.max(1, request.pageSize),
@@ -198,7 +188,7 @@ export class ShopifyAdapter implements SourceAdapter {
     spec: ShopifyEntity,
     request: PageRequest,
     start: BulkCheckpoint,
-  ): AsyncGenerator<PageWithCompleteness> {
+  ): AsyncGenerator<Page> {
     let url = start.url;
     if (url === null) url = (await this.bulk.waitDone(start.operationId, request.signal)).url ?? null;
     const checkpoint = (line: number): BulkCheckpoint => ({ ...start, url, line });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ErrorCodes, SourceError, sourceErrorFromStatus } from '../../errors.js';
+import { sourceError, type SourceError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../sleep.js';
+import type { HeartbeatDetail } from '../types.js';
 import type { ShopifyClient } from './client.js';
 import { BULK_CANCEL_MUTATION, BULK_CURRENT_QUERY, BULK_POLL_QUERY, BULK_RUN_MUTATION } from './queries.js';
 
@@ -37,7 +38,7 @@ export interface BulkRunnerOptions {
   client: ShopifyClient;
   /** Between polls of a running operation. */
   pollIntervalMs: number;
-  heartbeat?: (detail?: { phase: string; message?: string }) => Promise<void> | void;
+  heartbeat?: (detail: HeartbeatDetail) => Promise<void>;
   logger?: Logger;
 }
 
@@ -62,11 +63,11 @@ export class BulkRunner {
     }
     const busy = payload.userErrors.find((e) => e.code === 'OPERATION_IN_PROGRESS');
     if (!busy) {
-      throw sourceErrorFromStatus(
-        400,
-        `Shopify bulkOperationRunQuery: ${payload.userErrors.map((e) => `${e.code ?? 'ERROR'}: ${e.message}`).join('; ')}`,
-        { details: { userErrors: payload.userErrors } },
-      );
+      throw sourceError({
+        kind: 'bad_request',
+        message: `Shopify bulkOperationRunQuery: ${payload.userErrors.map((e) => `${e.code ?? 'ERROR'}: ${e.message}`).join('; ')}`,
+        details: { userErrors: payload.userErrors },
+      });
     }
     const current = currentSchema.parse(
       (await this.options.client.query('currentBulkOperation', BULK_CURRENT_QUERY, {}, signal)).data,
@@ -104,10 +105,8 @@ export class BulkRunner {
     const { data } = await this.options.client.query('bulk operation poll', BULK_POLL_QUERY, { id }, signal);
     const parsed = operationSchema.safeParse(data.node);
     if (parsed.success) return parsed.data;
-    throw new SourceError(ErrorCodes.SOURCE_NOT_FOUND, `Shopify bulk operation ${id} is gone`, {
-      retry: 'retryable',
-      details: { operationId: id },
-    });
+    // Expired or never ours: the next attempt starts a new export.
+    throw sourceError({ kind: 'unavailable', message: `Shopify bulk operation ${id} is gone`, details: { operationId: id } });
   }
 
   /** Cancels the operation this adapter started, if it still runs. Never throws. */
@@ -131,8 +130,8 @@ function sameQuery(a: string, b: string): boolean {
 function failed(state: BulkOperationState): SourceError {
   const message = `Shopify bulk operation ${state.id} ended ${state.status}${state.errorCode ? ` (${state.errorCode})` : ''}`;
   if (state.errorCode === 'ACCESS_DENIED') {
-    return sourceErrorFromStatus(403, `${message}: the app lacks an access scope`, { details: { ...state } });
+    return sourceError({ kind: 'forbidden', message: `${message}: the app lacks an access scope`, details: { ...state } });
   }
   // TIMEOUT, INTERNAL_SERVER_ERROR, CANCELED by someone, EXPIRED: the next attempt starts a new export.
-  return new SourceError(ErrorCodes.SOURCE_UNAVAILABLE, message, { retry: 'retryable', details: { ...state } });
+  return sourceError({ kind: 'unavailable', message, details: { ...state } });
 }

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ErrorCodes, SourceError, sourceErrorFromStatus } from '../../errors.js';
-import { classifySourceError } from '../http/classify.js';
+import { classify, sourceError, sourceErrorFromStatus } from '../../errors.js';
 import { gidType } from './gid.js';
 
 /**
@@ -32,7 +31,7 @@ export async function* readJsonLines(url: string, signal?: AbortSignal, timeoutM
     response = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw classifySourceError(err, { source: 'Shopify', context: 'bulk result download' });
+    throw classify(err, { where: 'Shopify bulk result download' });
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -54,9 +53,7 @@ export async function* readJsonLines(url: string, signal?: AbortSignal, timeoutM
     try {
       yield { line, value: JSON.parse(text) as Record<string, unknown> };
     } catch {
-      throw new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Shopify bulk result: line ${line + 1} is not JSON`, {
-        retry: 'retryable',
-      });
+      throw sourceError({ kind: 'bad_response', message: `Shopify bulk result: line ${line + 1} is not JSON` });
     }
   }
 }

@@ -1,9 +1,8 @@
-import { ErrorCodes, SourceError, type SyncWorkerError } from '../../errors.js';
+import { sourceError, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../sleep.js';
-import { SourceHttpClient, type JsonResponse } from '../http/source-http.js';
-import type { AdapterContext } from '../types.js';
-import type { CostBudget, CostObservation } from './cost-budget.js';
+import { noRateBudget, SourceHttpClient, type JsonResponse } from '../http/source-http.js';
+import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
 import {
   describeShopifyFailure,
   emptyAnswer,
@@ -18,7 +17,6 @@ import { estimateQueryCost } from './query-cost.js';
 export interface ShopifyClientOptions {
   context: AdapterContext;
   apiVersion: string;
-  budget: CostBudget;
   /** THROTTLED answers waited out in a row before the job is delayed instead. @defaultValue 100 */
   maxThrottledWaits?: number;
 }
@@ -43,7 +41,7 @@ export class ShopifyClient {
   throttled = 0;
   private readonly token: string;
   private readonly http: SourceHttpClient;
-  private readonly budget: CostBudget;
+  private readonly budget: RateBudget;
   private readonly maxThrottledWaits: number;
   private readonly logger: Logger | undefined;
   /** Shopify's own requestedQueryCost, by query text and variables' page sizes. */
@@ -54,18 +52,15 @@ export class ShopifyClient {
     this.endpoint = graphqlEndpoint(context.baseUrl, options.apiVersion);
     this.token = context.credentials.token ?? '';
     if (!this.token) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_AUTH_FAILED,
-        'Shopify: the connection has no access token (credentials.token)',
-      );
+      throw sourceError({ kind: 'auth', message: 'Shopify: the connection has no access token (credentials.token)' });
     }
     this.secrets = [this.token];
-    this.budget = options.budget;
+    this.budget = context.rateBudget ?? noRateBudget;
     this.maxThrottledWaits = options.maxThrottledWaits ?? 100;
     this.logger = context.logger;
     this.http = new SourceHttpClient({
       source: 'Shopify',
-      rateGate: context.rateGate,
+      rateBudget: this.budget, // for Retry-After pauses; the cost is taken and settled here
       timeoutMs: context.httpTimeoutMs,
       requestRetries: context.requestRetries,
       retryBaseMs: context.retryBaseMs,
@@ -100,10 +95,10 @@ export class ShopifyClient {
             headers: { 'x-shopify-access-token': this.token },
             body: { query, variables },
           }),
-          { signal, checkBody: (res) => checkGraphqlBody(res, operation) },
+          { signal, budgetUnits: 0, checkBody: (res) => checkGraphqlBody(res, operation) },
         );
       } catch (err) {
-        await this.budget.settle?.(reserved, { actual: 0 });
+        await this.budget.settle?.(reserved, {});
         throw err;
       }
       const body = graphqlBodySchema.parse(response.body);
@@ -134,11 +129,11 @@ export function graphqlEndpoint(baseUrl: string, apiVersion: string): string {
 function checkGraphqlBody(res: JsonResponse, operation: string): SyncWorkerError | undefined {
   const parsed = graphqlBodySchema.safeParse(res.body);
   if (!parsed.success) {
-    return new SourceError(
-      ErrorCodes.SOURCE_BAD_RESPONSE,
-      `Shopify ${operation}: not a GraphQL answer (${parsed.error.issues[0]?.message ?? 'bad shape'})`,
-      { status: res.status, retry: 'retryable' },
-    );
+    return sourceError({
+      kind: 'bad_response',
+      message: `Shopify ${operation}: not a GraphQL answer (${parsed.error.issues[0]?.message ?? 'bad shape'})`,
+      status: res.status,
+    });
   }
   const body: GraphqlBody = parsed.data;
   if (isThrottled(body)) return undefined; // waited out by the caller, outside the retry budget
@@ -147,7 +142,7 @@ function checkGraphqlBody(res: JsonResponse, operation: string): SyncWorkerError
   return undefined;
 }
 
-function observation(cost: QueryCost | undefined, actual: number): CostObservation {
+function observation(cost: QueryCost | undefined, actual: number): RateObservation {
   const status = cost?.throttleStatus ?? undefined;
   return {
     actual,
@@ -171,11 +166,12 @@ export function throttleWaitMs(cost: QueryCost | undefined, reserved: number): n
 }
 
 function throttledTooLong(operation: string, waitMs: number): SyncWorkerError {
-  return new SourceError(
-    ErrorCodes.SOURCE_RATE_LIMITED,
-    `Shopify ${operation}: still THROTTLED after many waits; the job resumes later`,
-    { status: 429, retry: 'rate_limited', retryAfterMs: Math.max(waitMs, 1000) },
-  );
+  return sourceError({
+    kind: 'rate_limited',
+    message: `Shopify ${operation}: still THROTTLED after many waits; the job resumes later`,
+    status: 200,
+    retryAfterMs: Math.max(waitMs, 1000),
+  });
 }
 
 function costKey(query: string, variables: Record<string, unknown>): string {

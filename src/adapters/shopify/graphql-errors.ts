@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ErrorCodes, SourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
+import { sourceError, type SourceFailureKind, type SyncWorkerError } from '../../errors.js';
 import type { HttpFailure } from '../http/source-http.js';
 
 /**
  * Shopify answers most GraphQL failures with HTTP 200: `errors[]` beside
  * `data: null` or partial `data`. Each `extensions.code` is mapped to the
- * HTTP status that means the same, and the one factory
- * (`sourceErrorFromStatus`) decides the retry class, as for any HTTP answer.
+ * failure kind it means, and the one factory (`sourceError`) decides the
+ * code and retry class, as for any HTTP answer.
  * A partial answer is a failure too: mapping it would store records with
  * holes (and count them as updated).
  */
@@ -39,23 +39,25 @@ export type GraphqlBody = z.infer<typeof graphqlBodySchema>;
 export type QueryCost = z.infer<typeof costSchema>;
 export type GraphqlErrorEntry = z.infer<typeof errorSchema>;
 
-/** The HTTP status each GraphQL error code stands for. */
-const STATUS_OF_CODE: Record<string, number> = {
-  THROTTLED: 429,
-  ACCESS_DENIED: 403,
-  SHOP_INACTIVE: 402,
-  NOT_FOUND: 404,
-  INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  MAX_COST_EXCEEDED: 400,
+/** The failure kind of each GraphQL error code; others (validation errors…) are bad requests. */
+const KIND_OF_CODE: Record<string, SourceFailureKind> = {
+  THROTTLED: 'rate_limited',
+  ACCESS_DENIED: 'forbidden',
+  SHOP_INACTIVE: 'forbidden',
+  NOT_FOUND: 'not_found',
+  INTERNAL_SERVER_ERROR: 'unavailable',
+  SERVICE_UNAVAILABLE: 'unavailable',
+  TIMEOUT: 'unavailable',
+  MAX_COST_EXCEEDED: 'bad_request',
 };
 
-/** The code of the entry that decides (fatal first, then retryable): one bad field fails the page. */
+const kindOf = (e: GraphqlErrorEntry): SourceFailureKind => KIND_OF_CODE[e.extensions?.code ?? ''] ?? 'bad_request';
+
+/** The entry that decides (fatal kinds first, then retryable, THROTTLED last): one bad field fails the page. */
 function decisive(errors: GraphqlErrorEntry[]): GraphqlErrorEntry {
   const rank = (e: GraphqlErrorEntry) => {
-    const status = STATUS_OF_CODE[e.extensions?.code ?? ''] ?? 400;
-    return status < 429 ? 0 : status === 429 ? 2 : 1;
+    const kind = kindOf(e);
+    return kind === 'rate_limited' ? 2 : kind === 'unavailable' ? 1 : 0;
   };
   return [...errors].sort((a, b) => rank(a) - rank(b))[0]!;
 }
@@ -71,7 +73,6 @@ export function graphqlError(body: GraphqlBody, operation: string, status: numbe
   const errors = body.errors ?? [];
   const first = decisive(errors);
   const code = first.extensions?.code;
-  const equivalent = STATUS_OF_CODE[code ?? ''] ?? 400;
   const where = first.path?.length ? ` at ${first.path.join('.')}` : '';
   const hint = HINTS[code ?? ''] ?? '';
   const partial = body.data ? ' (partial data discarded)' : '';
@@ -81,7 +82,7 @@ export function graphqlError(body: GraphqlBody, operation: string, status: numbe
     httpStatus: status,
     errors: errors.slice(0, 5).map((e) => ({ message: e.message, code: e.extensions?.code ?? null })),
   };
-  return sourceErrorFromStatus(equivalent, message, { details });
+  return sourceError({ kind: kindOf(first), message, status, details, retryAfterMs: 1000 });
 }
 
 const HINTS: Record<string, string> = {
@@ -117,8 +118,5 @@ export function describeShopifyFailure(
 
 /** A 200 answer with neither data nor errors. */
 export function emptyAnswer(operation: string, status: number): SyncWorkerError {
-  return new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Shopify ${operation}: the answer has no data`, {
-    status,
-    retry: 'retryable',
-  });
+  return sourceError({ kind: 'bad_response', message: `Shopify ${operation}: the answer has no data`, status });
 }

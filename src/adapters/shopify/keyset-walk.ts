@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, SourceError } from '../../errors.js';
+import { sourceError } from '../../errors.js';
 import type { ShopifyClient } from './client.js';
 import type { ShopifyEntity } from './entities.js';
 import { MAX_FIRST, nestedQuery, pageQuery, type SortKey } from './queries.js';
@@ -66,11 +66,10 @@ export async function* walkKeyset(options: KeysetWalkOptions): AsyncGenerator<Ke
 export function readConnection(value: unknown, field: string): z.infer<typeof connectionSchema> {
   const parsed = connectionSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new SourceError(
-    ErrorCodes.SOURCE_BAD_RESPONSE,
-    `Shopify ${field}: the answer is not a connection (${parsed.error.issues[0]?.message ?? 'bad shape'})`,
-    { retry: 'retryable' },
-  );
+  throw sourceError({
+    kind: 'bad_response',
+    message: `Shopify ${field}: the answer is not a connection (${parsed.error.issues[0]?.message ?? 'bad shape'})`,
+  });
 }
 
 /** Reads the rest of each node's nested connection and leaves `{ nodes: [all] }` in its place. */

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
+import { extraSetting } from '../definition-fields.js';
 import { API_VERSION_PATTERN, DEFAULT_SHOPIFY_API_VERSION } from './api-version.js';
 
 /**
  * A Shopify connection's settings (`connection add --setting k=v`, the API's
  * `settings` object), with their defaults.
  */
-export const shopifySettingsSchema = z.looseObject({
+export const shopifySettingsSchema = z
+  .object({
   /**
    * Admin API version (`2026-10`).
    * @defaultValue DEFAULT_SHOPIFY_API_VERSION
@@ -34,7 +36,8 @@ export const shopifySettingsSchema = z.looseObject({
    * @defaultValue 2000
    */
   bulkPollIntervalMs: z.coerce.number().int().min(10).max(60_000).default(2000),
-});
+  })
+  .catchall(extraSetting);
 
 export type ShopifySettings = z.output<typeof shopifySettingsSchema>;
 
