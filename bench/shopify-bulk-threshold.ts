@@ -54,7 +54,13 @@ async function walk(size: number, bulk: boolean): Promise<{ ms: number; requests
     });
     const started = performance.now();
     let items = 0;
-    for await (const page of adapter.pages({ entity, mode: 'full', since: null, checkpoint: null, pageSize: 250 })) {
+    for await (const page of adapter.pages({
+      entity,
+      mode: 'full',
+      since: null,
+      checkpoint: null,
+      pageSize: 250,
+    })) {
       items += page.items.length;
     }
     if (items !== size) throw new Error(`walked ${items} of ${size}`);

@@ -33,12 +33,22 @@ describe('bulk exports', () => {
   });
 
   test('bulk and paging give the same canonical records', async () => {
-    const fake = await start({ products: 12, variantsPerProduct: 3, customers: 30, restorePerSecond: 1000, bulk: { startupMs: 10 } });
+    const fake = await start({
+      products: 12,
+      variantsPerProduct: 3,
+      customers: 30,
+      restorePerSecond: 1000,
+      bulk: { startupMs: 10 },
+    });
     for (const entity of ['product', 'customer', 'inventory', 'order', 'category'] as const) {
       const paged = shopifyAdapter(fake, { settings: { bulkThreshold: 1_000_000 } });
       const bulk = shopifyAdapter(fake, { settings: { bulkThreshold: 1 } });
-      const a = (await collectPages(paged.pages(pageRequest(entity)))).pages.flatMap((p) => p.items).map((i) => paged.map(entity, i));
-      const b = (await collectPages(bulk.pages(pageRequest(entity)))).pages.flatMap((p) => p.items).map((i) => bulk.map(entity, i));
+      const a = (await collectPages(paged.pages(pageRequest(entity)))).pages
+        .flatMap((p) => p.items)
+        .map((i) => paged.map(entity, i));
+      const b = (await collectPages(bulk.pages(pageRequest(entity)))).pages
+        .flatMap((p) => p.items)
+        .map((i) => bulk.map(entity, i));
       expect(b).toEqual(a);
     }
     expect(fake.bulk.started).toHaveLength(5);
@@ -106,7 +116,9 @@ describe('bulk exports', () => {
     // count 0 < threshold 1: paging; force the bulk walk through its checkpoint instead
     const id = fake.bulk.run('{ customers { edges { node { id } } } }', false).bulkOperation!.id as string;
     const { pages } = await collectPages(
-      adapter.pages(pageRequest('customer', { checkpoint: { v: 1, walk: 'bulk', operationId: id, url: null, line: 0 } })),
+      adapter.pages(
+        pageRequest('customer', { checkpoint: { v: 1, walk: 'bulk', operationId: id, url: null, line: 0 } }),
+      ),
     );
     expect(pages).toEqual([expect.objectContaining({ items: [], done: true })]);
   });

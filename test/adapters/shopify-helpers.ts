@@ -2,9 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach } from 'vitest';
 import { ShopifyAdapter } from '../../src/adapters/shopify/adapter.js';
-import type { AdapterContext, Page, PageRequest, RateBudget, SyncEntityType } from '../../src/adapters/types.js';
+import type {
+  AdapterContext,
+  Page,
+  PageRequest,
+  RateBudget,
+  SyncEntityType,
+} from '../../src/adapters/types.js';
 import { CostRateBudget } from '../../src/sync/rate-budget/index.js';
-import { startFakeShopify, type FakeShopifyOptions, type FakeShopifyServer } from '../fakes/shopify/server.js';
+import {
+  startFakeShopify,
+  type FakeShopifyOptions,
+  type FakeShopifyServer,
+} from '../fakes/shopify/server.js';
 import { createTestRedis } from '../helpers/redis.js';
 
 const testRedis = createTestRedis('shopify-adapter');

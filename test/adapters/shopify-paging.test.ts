@@ -7,7 +7,12 @@ import { collectPages, pageRequest, shopifyAdapter, useFakeShopify } from './sho
 const start = useFakeShopify();
 /** An adapter that sends nothing (mapping and id order only). */
 const offlineAdapter = () =>
-  new ShopifyAdapter({ connectionId: 'c', baseUrl: 'http://127.0.0.1:9', credentials: { token: 't' }, settings: {} });
+  new ShopifyAdapter({
+    connectionId: 'c',
+    baseUrl: 'http://127.0.0.1:9',
+    credentials: { token: 't' },
+    settings: {},
+  });
 const gidOf = (type: string, id: number) => `gid://shopify/${type}/${id}`;
 
 describe('mapping', () => {
@@ -37,7 +42,10 @@ describe('mapping', () => {
 
   test('a node without its gid or timestamps fails to map with a reason; other entities are not supported', () => {
     const adapter = offlineAdapter();
-    expect(adapter.map('customer', { id: 'gid://shopify/Customer/1' })).toMatchObject({ ok: false, reason: expect.stringMatching(/createdAt|updatedAt/) });
+    expect(adapter.map('customer', { id: 'gid://shopify/Customer/1' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/createdAt|updatedAt/),
+    });
     expect(adapter.map('invoice', { id: 'x' })).toMatchObject({ ok: false });
     expect(adapter.entities).not.toContain('invoice');
   });
@@ -45,7 +53,9 @@ describe('mapping', () => {
   test('gids are ordered by their number, not as strings', () => {
     const adapter = offlineAdapter();
     expect(adapter.compareIds('gid://shopify/Customer/99', 'gid://shopify/Customer/100')).toBeLessThan(0);
-    expect(adapter.compareIds('gid://shopify/Customer/10000', 'gid://shopify/Customer/9999')).toBeGreaterThan(0);
+    expect(adapter.compareIds('gid://shopify/Customer/10000', 'gid://shopify/Customer/9999')).toBeGreaterThan(
+      0,
+    );
     expect(adapter.compareIds('gid://shopify/Customer/7', 'gid://shopify/Customer/7')).toBe(0);
   });
 
@@ -101,9 +111,14 @@ describe('paging', () => {
     const { pages, ids } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 20 })));
     for (let i = 0; i < pages.length - 1; i++) {
       const rest = await collectPages(
-        adapter.pages(pageRequest('customer', { pageSize: 20, checkpoint: pages[i]!.checkpoint as PageCheckpoint })),
+        adapter.pages(
+          pageRequest('customer', { pageSize: 20, checkpoint: pages[i]!.checkpoint as PageCheckpoint }),
+        ),
       );
-      expect([...pages.slice(0, i + 1).flatMap((p) => p.items.map((x) => (x as { id: string }).id)), ...rest.ids]).toEqual(ids);
+      expect([
+        ...pages.slice(0, i + 1).flatMap((p) => p.items.map((x) => (x as { id: string }).id)),
+        ...rest.ids,
+      ]).toEqual(ids);
     }
   });
 
@@ -122,14 +137,23 @@ describe('paging', () => {
     const walk = fake.requests.filter((r) => r.operationName === 'SyncCustomersPage');
     expect(walk.length).toBeGreaterThanOrEqual(3);
     expect(walk[0]!.query).toContain('sortKey: UPDATED_AT');
-    expect(walk.every((r) => r.variables.query === `updated_at:>='${new Date(fake.shop.now()).toISOString().replace('.000Z', 'Z')}'`)).toBe(true);
+    expect(
+      walk.every(
+        (r) =>
+          r.variables.query ===
+          `updated_at:>='${new Date(fake.shop.now()).toISOString().replace('.000Z', 'Z')}'`,
+      ),
+    ).toBe(true);
   });
 
   test('a cursor is refused once the query string changes (Shopify: cursors belong to their query)', async () => {
     const fake = await start({ customers: 30 });
     const adapter = shopifyAdapter(fake);
     const { pages } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 10 })));
-    const checkpoint = { ...(pages[0]!.checkpoint as Record<string, unknown>), filter: "updated_at:>='2020-01-01T00:00:00Z'" };
+    const checkpoint = {
+      ...(pages[0]!.checkpoint as Record<string, unknown>),
+      filter: "updated_at:>='2020-01-01T00:00:00Z'",
+    };
     const err = await rejection(collectPages(adapter.pages(pageRequest('customer', { checkpoint }))));
     expect(err).toMatchObject({ code: 'SOURCE_BAD_REQUEST', retry: 'fatal' });
     expect(err.message).toMatch(/cursor/i);
@@ -141,7 +165,9 @@ describe('paging', () => {
     expect(await adapter.count({ entity: 'customer', mode: 'full', since: null })).toBe(10_000);
     const answer = fake.requests.at(-1)!;
     expect(answer.operationName).toBe('SyncCustomersCount');
-    expect(await adapter.count({ entity: 'inventory', mode: 'full', since: null })).toBe(fake.shop.size('inventory'));
+    expect(await adapter.count({ entity: 'inventory', mode: 'full', since: null })).toBe(
+      fake.shop.size('inventory'),
+    );
   });
 
   test('an entity Shopify does not have fails with ENTITY_NOT_SUPPORTED', async () => {

@@ -1,4 +1,12 @@
-import { getNamedType, parse, validate, visitWithTypeInfo, TypeInfo, visit, type GraphQLField } from 'graphql';
+import {
+  getNamedType,
+  parse,
+  validate,
+  visitWithTypeInfo,
+  TypeInfo,
+  visit,
+  type GraphQLField,
+} from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_SHOPIFY_API_VERSION } from '../../src/adapters/shopify/api-version.js';
 import { bulkQuery } from '../../src/adapters/shopify/bulk-query.js';
@@ -83,7 +91,9 @@ describe('the pinned schema', () => {
       for (const first of [1, 37, 250]) {
         const query = pageQuery(spec, 'ID');
         const variables = { first, after: null, query: null };
-        expect(estimateQueryCost(query, variables)).toBe(requestedCost(adminSchema(), parse(query), variables));
+        expect(estimateQueryCost(query, variables)).toBe(
+          requestedCost(adminSchema(), parse(query), variables),
+        );
       }
     },
   );
@@ -91,7 +101,11 @@ describe('the pinned schema', () => {
 
 describe('the traps the schema shows', () => {
   const fieldOf = (type: string, field: string) =>
-    (adminSchema().getType(type) as unknown as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[field]!;
+    (
+      adminSchema().getType(type) as unknown as {
+        getFields(): Record<string, GraphQLField<unknown, unknown>>;
+      }
+    ).getFields()[field]!;
 
   test('Customer.email and Customer.phone are deprecated; numberOfOrders is an UnsignedInt64', () => {
     expect(fieldOf('Customer', 'email').deprecationReason).toMatch(/defaultEmailAddress/);
@@ -102,7 +116,9 @@ describe('the traps the schema shows', () => {
   test('counts are Count objects with a precision; bulk output is ungrouped unless asked', () => {
     expect(getNamedType(fieldOf('QueryRoot', 'customersCount').type).name).toBe('Count');
     expect(fieldOf('QueryRoot', 'customersCount').args.map((a) => a.name)).toContain('limit');
-    const groupObjects = fieldOf('Mutation', 'bulkOperationRunQuery').args.find((a) => a.name === 'groupObjects')!;
+    const groupObjects = fieldOf('Mutation', 'bulkOperationRunQuery').args.find(
+      (a) => a.name === 'groupObjects',
+    )!;
     expect([String(groupObjects.type), groupObjects.defaultValue]).toEqual(['Boolean!', false]);
     // The adapter says so itself rather than lean on a default that changed in 2026-01.
     expect(BULK_RUN_MUTATION).toContain('groupObjects: false');
@@ -119,7 +135,10 @@ describe('the fake accepts and rejects what Shopify does', () => {
           headers: { 'content-type': 'application/json', 'x-shopify-access-token': fake.token },
           body: JSON.stringify({ query, variables }),
         });
-        return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string }[] } };
+        return {
+          status: res.status,
+          body: (await res.json()) as { data?: unknown; errors?: { message: string }[] },
+        };
       };
       const unknown = await post('{ customers(first: 2) { nodes { id emailx } } }');
       expect(unknown.status).toBe(200);
@@ -131,12 +150,16 @@ describe('the fake accepts and rejects what Shopify does', () => {
 
       const deprecated = await post('{ customers(first: 2) { nodes { id email phone } } }');
       expect(deprecated.body.errors).toBeUndefined();
-      expect(deprecated.body.data).toMatchObject({ customers: { nodes: [{ id: expect.stringMatching(/^gid:/) }, {}] } });
+      expect(deprecated.body.data).toMatchObject({
+        customers: { nodes: [{ id: expect.stringMatching(/^gid:/) }, {}] },
+      });
 
       const tooMany = await post('query($n: Int!) { customers(first: $n) { nodes { id } } }', { n: 251 });
       expect(tooMany.body.errors?.[0]?.message).toMatch(/250/);
 
-      const tooCostly = await post('{ products(first: 250) { nodes { id variants(first: 250) { nodes { id } } } } }');
+      const tooCostly = await post(
+        '{ products(first: 250) { nodes { id variants(first: 250) { nodes { id } } } } }',
+      );
       expect(tooCostly.body.errors?.[0]).toMatchObject({ extensions: { code: 'MAX_COST_EXCEEDED' } });
     } finally {
       await fake.close();

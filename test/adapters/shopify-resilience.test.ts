@@ -8,7 +8,9 @@ describe('the cost bucket', () => {
   test('a budget that learns the shop from its answers never meets THROTTLED', async () => {
     const fake = await start({ customers: 300, bucketCapacity: 600, restorePerSecond: 400 });
     // The adapter starts believing in a bigger bucket than the shop has; the first answer corrects it.
-    const adapter = shopifyAdapter(fake, { rateBudget: costBudget(fake, { capacity: 5000, restorePerSecond: 5000 }) });
+    const adapter = shopifyAdapter(fake, {
+      rateBudget: costBudget(fake, { capacity: 5000, restorePerSecond: 5000 }),
+    });
     const { ids } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 100 })));
     expect(ids).toHaveLength(300);
     expect(fake.throttledCount).toBeLessThanOrEqual(1);
@@ -45,7 +47,9 @@ describe('errors', () => {
   ])('HTTP %i is fatal (%s)', async (status, code) => {
     const fake = await start({ customers: 5 });
     fake.failNext({ status, body: { errors: status === 404 ? 'Not Found' : 'Unavailable Shop' } });
-    const err = await rejection(shopifyAdapter(fake).count({ entity: 'customer', mode: 'full', since: null }));
+    const err = await rejection(
+      shopifyAdapter(fake).count({ entity: 'customer', mode: 'full', since: null }),
+    );
     expect(err).toMatchObject({ code, retry: 'fatal' });
     expect(fake.requestCount).toBe(1);
   });
@@ -53,7 +57,11 @@ describe('errors', () => {
   test('429 with Retry-After and 5xx (JSON or HTML) are retried in place', async () => {
     const fake = await start({ customers: 40 });
     fake.failNext(
-      { status: 429, body: { errors: 'Exceeded 2 calls per second for api client.' }, headers: { 'retry-after': '0.05' } },
+      {
+        status: 429,
+        body: { errors: 'Exceeded 2 calls per second for api client.' },
+        headers: { 'retry-after': '0.05' },
+      },
       { status: 502, body: '<html><body>Bad Gateway</body></html>' },
       { status: 503, body: { errors: 'Service Unavailable' } },
     );
@@ -85,7 +93,14 @@ describe('errors', () => {
     // …but a shop that refuses a query anyway fails the sync with Shopify's wording.
     fake.failNext({
       status: 200,
-      body: { errors: [{ message: 'Query cost is 1204, which exceeds the single query max cost limit (1000).', extensions: { code: 'MAX_COST_EXCEEDED' } }] },
+      body: {
+        errors: [
+          {
+            message: 'Query cost is 1204, which exceeds the single query max cost limit (1000).',
+            extensions: { code: 'MAX_COST_EXCEEDED' },
+          },
+        ],
+      },
     });
     const err = await rejection(collectPages(shopifyAdapter(fake).pages(pageRequest('product'))));
     expect(err).toMatchObject({ code: 'SOURCE_BAD_REQUEST', retry: 'fatal' });
@@ -95,7 +110,11 @@ describe('errors', () => {
   test('an API version the shop does not serve is a clear 404', async () => {
     const fake = await start({ customers: 2 });
     const err = await rejection(
-      shopifyAdapter(fake, { settings: { apiVersion: '2024-01' } }).count({ entity: 'customer', mode: 'full', since: null }),
+      shopifyAdapter(fake, { settings: { apiVersion: '2024-01' } }).count({
+        entity: 'customer',
+        mode: 'full',
+        since: null,
+      }),
     );
     expect(err).toMatchObject({ code: 'SOURCE_NOT_FOUND', retry: 'fatal' });
     expect(err.message).toMatch(/apiVersion/);

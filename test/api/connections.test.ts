@@ -79,7 +79,12 @@ describe('POST /api/v1/connections', () => {
     const bad = await h.as(a.userId, {
       method: 'POST',
       url: '/api/v1/connections',
-      payload: { ...shopify, name: 'bad-shopify', credentials: {}, settings: { apiVersion: 'latest', maxQueryCost: 5000 } },
+      payload: {
+        ...shopify,
+        name: 'bad-shopify',
+        credentials: {},
+        settings: { apiVersion: 'latest', maxQueryCost: 5000 },
+      },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.issues).toEqual(

@@ -43,7 +43,11 @@ async function liveCount(entity: string): Promise<number> {
   return rows[0].n;
 }
 
-async function run(entityType: 'customer' | 'product', mode: 'full' | 'incremental', connectionId = connection.id) {
+async function run(
+  entityType: 'customer' | 'product',
+  mode: 'full' | 'incremental',
+  connectionId = connection.id,
+) {
   const { syncId } = await enqueueSync(h.runtime, { connectionId, entityType, mode });
   await h.waitForStatus(syncId, TERMINAL, 120_000);
   const row = await h.progress(syncId);
@@ -118,7 +122,10 @@ describe('Shopify end to end', () => {
   });
 
   test('wrong credentials: failed at once with one clear message, no retry', async () => {
-    const wrong = await h.addConnection({ ...fake.connection(), credentials: { token: 'shpat_not_the_token' } });
+    const wrong = await h.addConnection({
+      ...fake.connection(),
+      credentials: { token: 'shpat_not_the_token' },
+    });
     const before = fake.requestCount;
     const { syncId, row, log } = await run('customer', 'full', wrong.id);
     expect(row.status).toBe('failed');

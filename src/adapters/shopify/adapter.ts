@@ -72,7 +72,12 @@ export class ShopifyAdapter implements SourceAdapter {
   async count(request: CountRequest): Promise<number> {
     const spec = shopifyEntity(request.entity);
     const filter = this.filterFor(request.mode, request.since);
-    const { data } = await this.client.query(`${spec.count}`, countQuery(spec), { query: filter }, request.signal);
+    const { data } = await this.client.query(
+      `${spec.count}`,
+      countQuery(spec),
+      { query: filter },
+      request.signal,
+    );
     const value = (data[spec.count] as { count?: unknown } | null)?.count;
     const total = typeof value === 'number' ? value : 0;
     if (!filter) this.counted.set(request.entity, total);
@@ -100,7 +105,11 @@ export class ShopifyAdapter implements SourceAdapter {
     yield* this.keysetWalk(spec, request, start);
   }
 
-  async *scanIds(entity: SyncEntityType, signal?: AbortSignal, from?: PageCheckpoint | null): AsyncGenerator<IdChunk> {
+  async *scanIds(
+    entity: SyncEntityType,
+    signal?: AbortSignal,
+    from?: PageCheckpoint | null,
+  ): AsyncGenerator<IdChunk> {
     const spec = shopifyEntity(entity);
     const resume = parseShopifyCheckpoint(from);
     const query = idsQuery(spec);
@@ -144,7 +153,10 @@ export class ShopifyAdapter implements SourceAdapter {
     return total >= this.settings.bulkThreshold;
   }
 
-  private keysetOrder(spec: ShopifyEntity, request: PageRequest): Pick<KeysetCheckpoint, 'sortKey' | 'filter'> {
+  private keysetOrder(
+    spec: ShopifyEntity,
+    request: PageRequest,
+  ): Pick<KeysetCheckpoint, 'sortKey' | 'filter'> {
     const filter = this.filterFor(request.mode, request.since);
     return { sortKey: filter && spec.sortByUpdated ? 'UPDATED_AT' : 'ID', filter };
   }
@@ -207,7 +219,12 @@ export class ShopifyAdapter implements SourceAdapter {
         });
         for await (const page of pages) {
           line = page.nextLine;
-          yield { items: page.nodes, checkpoint: checkpoint(line), done: page.done, ...(page.done ? { complete: true } : {}) };
+          yield {
+            items: page.nodes,
+            checkpoint: checkpoint(line),
+            done: page.done,
+            ...(page.done ? { complete: true } : {}),
+          };
         }
         return;
       } catch (err) {

@@ -55,7 +55,12 @@ export class BulkRunner {
    * an attempt that died before its first checkpoint: it is adopted.
    */
   async start(query: string, signal?: AbortSignal): Promise<string | null> {
-    const { data } = await this.options.client.query('bulkOperationRunQuery', BULK_RUN_MUTATION, { query }, signal);
+    const { data } = await this.options.client.query(
+      'bulkOperationRunQuery',
+      BULK_RUN_MUTATION,
+      { query },
+      signal,
+    );
     const payload = runSchema.parse(data).bulkOperationRunQuery;
     if (payload.bulkOperation && payload.userErrors.length === 0) {
       this.running = payload.bulkOperation.id;
@@ -72,12 +77,22 @@ export class BulkRunner {
     const current = currentSchema.parse(
       (await this.options.client.query('currentBulkOperation', BULK_CURRENT_QUERY, {}, signal)).data,
     ).currentBulkOperation;
-    if (current && sameQuery(current.query, query) && ['CREATED', 'RUNNING', 'COMPLETED'].includes(current.status)) {
-      this.options.logger?.info({ operationId: current.id }, 'adopting the running Shopify bulk operation of a previous attempt');
+    if (
+      current &&
+      sameQuery(current.query, query) &&
+      ['CREATED', 'RUNNING', 'COMPLETED'].includes(current.status)
+    ) {
+      this.options.logger?.info(
+        { operationId: current.id },
+        'adopting the running Shopify bulk operation of a previous attempt',
+      );
       this.running = current.status === 'COMPLETED' ? null : current.id;
       return current.id;
     }
-    this.options.logger?.info({ message: busy.message }, 'another Shopify bulk operation is running; paging instead');
+    this.options.logger?.info(
+      { message: busy.message },
+      'another Shopify bulk operation is running; paging instead',
+    );
     return null;
   }
 
@@ -106,7 +121,11 @@ export class BulkRunner {
     const parsed = operationSchema.safeParse(data.node);
     if (parsed.success) return parsed.data;
     // Expired or never ours: the next attempt starts a new export.
-    throw sourceError({ kind: 'unavailable', message: `Shopify bulk operation ${id} is gone`, details: { operationId: id } });
+    throw sourceError({
+      kind: 'unavailable',
+      message: `Shopify bulk operation ${id} is gone`,
+      details: { operationId: id },
+    });
   }
 
   /** Cancels the operation this adapter started, if it still runs. Never throws. */
@@ -115,7 +134,12 @@ export class BulkRunner {
     if (!id) return;
     this.running = null;
     try {
-      await this.options.client.query('bulkOperationCancel', BULK_CANCEL_MUTATION, { id }, AbortSignal.timeout(10_000));
+      await this.options.client.query(
+        'bulkOperationCancel',
+        BULK_CANCEL_MUTATION,
+        { id },
+        AbortSignal.timeout(10_000),
+      );
       this.options.logger?.info({ operationId: id }, 'cancelled the running Shopify bulk operation');
     } catch (err) {
       this.options.logger?.warn({ operationId: id, err }, 'could not cancel the Shopify bulk operation');
@@ -130,7 +154,11 @@ function sameQuery(a: string, b: string): boolean {
 function failed(state: BulkOperationState): SourceError {
   const message = `Shopify bulk operation ${state.id} ended ${state.status}${state.errorCode ? ` (${state.errorCode})` : ''}`;
   if (state.errorCode === 'ACCESS_DENIED') {
-    return sourceError({ kind: 'forbidden', message: `${message}: the app lacks an access scope`, details: { ...state } });
+    return sourceError({
+      kind: 'forbidden',
+      message: `${message}: the app lacks an access scope`,
+      details: { ...state },
+    });
   }
   // TIMEOUT, INTERNAL_SERVER_ERROR, CANCELED by someone, EXPIRED: the next attempt starts a new export.
   return sourceError({ kind: 'unavailable', message, details: { ...state } });

@@ -25,10 +25,18 @@ export interface JsonLine {
 }
 
 /** The file's lines from `fromLine` on (earlier lines are read and skipped). Signed URLs need no token. */
-export async function* readJsonLines(url: string, signal?: AbortSignal, timeoutMs = 30_000): AsyncGenerator<JsonLine> {
+export async function* readJsonLines(
+  url: string,
+  signal?: AbortSignal,
+  timeoutMs = 30_000,
+): AsyncGenerator<JsonLine> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw classify(err, { where: 'Shopify bulk result download' });
@@ -53,7 +61,10 @@ export async function* readJsonLines(url: string, signal?: AbortSignal, timeoutM
     try {
       yield { line, value: JSON.parse(text) as Record<string, unknown> };
     } catch {
-      throw sourceError({ kind: 'bad_response', message: `Shopify bulk result: line ${line + 1} is not JSON` });
+      throw sourceError({
+        kind: 'bad_response',
+        message: `Shopify bulk result: line ${line + 1} is not JSON`,
+      });
     }
   }
 }

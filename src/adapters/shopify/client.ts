@@ -52,7 +52,10 @@ export class ShopifyClient {
     this.endpoint = graphqlEndpoint(context.baseUrl, options.apiVersion);
     this.token = context.credentials.token ?? '';
     if (!this.token) {
-      throw sourceError({ kind: 'auth', message: 'Shopify: the connection has no access token (credentials.token)' });
+      throw sourceError({
+        kind: 'auth',
+        message: 'Shopify: the connection has no access token (credentials.token)',
+      });
     }
     this.secrets = [this.token];
     this.budget = context.rateBudget ?? noRateBudget;
@@ -122,7 +125,10 @@ export class ShopifyClient {
 
 /** `{shop}/admin/api/{version}/graphql.json`, whatever part of it the configured URL already has. */
 export function graphqlEndpoint(baseUrl: string, apiVersion: string): string {
-  const root = baseUrl.trim().replace(/\/+$/, '').replace(/\/admin(\/.*)?$/, '');
+  const root = baseUrl
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/admin(\/.*)?$/, '');
   return `${root}/admin/api/${apiVersion}/graphql.json`;
 }
 

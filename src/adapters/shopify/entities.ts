@@ -104,7 +104,8 @@ export const SHOPIFY_ENTITIES: Readonly<Partial<Record<SyncEntityType, ShopifyEn
       variants(first: 1) { nodes { id } }`,
     nested: {
       field: 'inventoryLevels',
-      fields: 'id updatedAt location { id name } quantities(names: ["available", "on_hand", "committed"]) { name quantity }',
+      fields:
+        'id updatedAt location { id name } quantities(names: ["available", "on_hand", "committed"]) { name quantity }',
       first: 5,
       single: 'inventoryItem',
     },

@@ -51,7 +51,8 @@ const KIND_OF_CODE: Record<string, SourceFailureKind> = {
   MAX_COST_EXCEEDED: 'bad_request',
 };
 
-const kindOf = (e: GraphqlErrorEntry): SourceFailureKind => KIND_OF_CODE[e.extensions?.code ?? ''] ?? 'bad_request';
+const kindOf = (e: GraphqlErrorEntry): SourceFailureKind =>
+  KIND_OF_CODE[e.extensions?.code ?? ''] ?? 'bad_request';
 
 /** The entry that decides (fatal kinds first, then retryable, THROTTLED last): one bad field fails the page. */
 function decisive(errors: GraphqlErrorEntry[]): GraphqlErrorEntry {
@@ -118,5 +119,9 @@ export function describeShopifyFailure(
 
 /** A 200 answer with neither data nor errors. */
 export function emptyAnswer(operation: string, status: number): SyncWorkerError {
-  return sourceError({ kind: 'bad_response', message: `Shopify ${operation}: the answer has no data`, status });
+  return sourceError({
+    kind: 'bad_response',
+    message: `Shopify ${operation}: the answer has no data`,
+    status,
+  });
 }

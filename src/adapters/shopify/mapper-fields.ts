@@ -30,7 +30,8 @@ export function lowerEnum(value: unknown): string | null {
 /** `UnsignedInt64` and `Decimal` arrive as strings: counts become numbers, money stays a string. */
 export function count(value: unknown): number | null {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  if (typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value)))
+    return Number(value);
   return null;
 }
 
@@ -40,7 +41,9 @@ export function money(value: unknown): string | null {
   return null;
 }
 
-export const moneySchema = z.looseObject({ amount: z.unknown(), currencyCode: z.string().nullish() }).nullish();
+export const moneySchema = z
+  .looseObject({ amount: z.unknown(), currencyCode: z.string().nullish() })
+  .nullish();
 export const moneyBagSchema = z.looseObject({ shopMoney: moneySchema }).nullish();
 
 export function shopAmount(bag: z.infer<typeof moneyBagSchema>): string | null {

@@ -45,7 +45,9 @@ const customerSchema = z.looseObject({
   verifiedEmail: z.boolean().nullish(),
   numberOfOrders: z.union([z.string(), z.number()]).nullish(),
   amountSpent: moneySchema,
-  defaultEmailAddress: z.looseObject({ emailAddress: z.string(), marketingState: z.string().nullish() }).nullish(),
+  defaultEmailAddress: z
+    .looseObject({ emailAddress: z.string(), marketingState: z.string().nullish() })
+    .nullish(),
   defaultPhoneNumber: z.looseObject({ phoneNumber: z.string() }).nullish(),
   defaultAddress: addressSchema,
   createdAt: stamp,
@@ -151,7 +153,10 @@ function mapper<S extends z.ZodType>(schema: S, build: (item: z.infer<S>) => Bui
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ok: false, externalId: rawGid(raw), reason: zodReason(parsed.error) };
     const built = build(parsed.data);
-    return { ok: true, record: { externalId: rawGid(raw), sourceUpdatedAt: date(built.updated), data: built.data } };
+    return {
+      ok: true,
+      record: { externalId: rawGid(raw), sourceUpdatedAt: date(built.updated), data: built.data },
+    };
   };
 }
 
@@ -266,7 +271,9 @@ const mappers: Partial<Record<SyncEntityType, (raw: unknown) => MapResult>> = {
         manageStock: i.tracked ?? null,
         requiresShipping: i.requiresShipping ?? null,
         unitCost: money(i.unitCost?.amount),
-        stockQuantity: available.every((q) => q === null) ? null : available.reduce<number>((s, q) => s + (q ?? 0), 0),
+        stockQuantity: available.every((q) => q === null)
+          ? null
+          : available.reduce<number>((s, q) => s + (q ?? 0), 0),
         levels: levels.map((l) => ({
           id: l.id,
           locationId: l.location?.id ?? null,

@@ -49,7 +49,9 @@ export class FakeBulkOperations {
   }
 
   run(query: string, groupObjects: boolean) {
-    const running = [...this.operations.values()].find((op) => this.status(op) === 'RUNNING' || this.status(op) === 'CREATED');
+    const running = [...this.operations.values()].find(
+      (op) => this.status(op) === 'RUNNING' || this.status(op) === 'CREATED',
+    );
     if (running) {
       return userError(
         'OPERATION_IN_PROGRESS',
@@ -82,10 +84,19 @@ export class FakeBulkOperations {
 
   cancel(idText: string) {
     const op = this.operations.get(Number(/(\d+)$/.exec(idText)?.[1]));
-    if (!op) return { bulkOperation: null, userErrors: [{ field: ['id'], message: 'Bulk operation does not exist' }] };
+    if (!op)
+      return {
+        bulkOperation: null,
+        userErrors: [{ field: ['id'], message: 'Bulk operation does not exist' }],
+      };
     const status = this.status(op);
     if (status !== 'RUNNING' && status !== 'CREATED') {
-      return { bulkOperation: this.view(op), userErrors: [{ field: null, message: `A bulk operation cannot be canceled when it is ${status.toLowerCase()}` }] };
+      return {
+        bulkOperation: this.view(op),
+        userErrors: [
+          { field: null, message: `A bulk operation cannot be canceled when it is ${status.toLowerCase()}` },
+        ],
+      };
     }
     op.cancelled = true;
     this.cancelled.push(gid('BulkOperation', op.id));
@@ -127,7 +138,10 @@ export class FakeBulkOperations {
   private view(op: Operation): Record<string, unknown> {
     const status = this.status(op);
     const elapsed = Math.max(0, Date.now() - op.createdAt - this.timing.startupMs);
-    const written = status === 'COMPLETED' ? op.lines.length : Math.min(op.lines.length, Math.floor((elapsed / 1000) * this.timing.objectsPerSecond));
+    const written =
+      status === 'COMPLETED'
+        ? op.lines.length
+        : Math.min(op.lines.length, Math.floor((elapsed / 1000) * this.timing.objectsPerSecond));
     return {
       __typename: 'BulkOperation',
       id: gid('BulkOperation', op.id),
@@ -154,7 +168,10 @@ export class FakeBulkOperations {
     if ('then' in result) throw new Error('asynchronous resolvers are not expected');
     if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     const data = result.data as Record<string, unknown>;
-    const root = Object.values(data)[0] as { edges?: { node: Record<string, unknown> }[]; nodes?: Record<string, unknown>[] };
+    const root = Object.values(data)[0] as {
+      edges?: { node: Record<string, unknown> }[];
+      nodes?: Record<string, unknown>[];
+    };
     const nodes = root.edges?.map((e) => e.node) ?? root.nodes ?? [];
     const lines: string[] = [];
     let deferred: string[] = [];
@@ -176,8 +193,16 @@ export class FakeBulkOperations {
 function splitChildren(node: Record<string, unknown>): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(node)) {
-    const connection = value as { edges?: { node: Record<string, unknown> }[]; nodes?: Record<string, unknown>[] } | null;
-    if (!connection || typeof connection !== 'object' || (!Array.isArray(connection.edges) && !Array.isArray(connection.nodes))) continue;
+    const connection = value as {
+      edges?: { node: Record<string, unknown> }[];
+      nodes?: Record<string, unknown>[];
+    } | null;
+    if (
+      !connection ||
+      typeof connection !== 'object' ||
+      (!Array.isArray(connection.edges) && !Array.isArray(connection.nodes))
+    )
+      continue;
     delete node[key];
     for (const child of connection.edges?.map((e) => e.node) ?? connection.nodes ?? []) {
       lines.push(JSON.stringify({ ...child, __parentId: node.id }));

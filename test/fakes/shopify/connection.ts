@@ -41,7 +41,10 @@ export function resolveConnection<R>(source: ConnectionSource<R>, args: Connecti
   const { first, last } = args;
   if (!bulk) {
     if (first == null && last == null) throw new GraphQLError('you must provide one of first or last');
-    for (const [name, value] of [['first', first], ['last', last]] as const) {
+    for (const [name, value] of [
+      ['first', first],
+      ['last', last],
+    ] as const) {
       if (value != null && (value < 0 || value > MAX_FIRST)) {
         throw new GraphQLError(`The \`${name}\` argument must be between 0 and ${MAX_FIRST}.`, {
           extensions: { code: 'BAD_REQUEST' },
@@ -71,7 +74,8 @@ export function resolveConnection<R>(source: ConnectionSource<R>, args: Connecti
   }
   const size = bulk && first == null ? list.length : (first ?? last ?? 0);
   const page = list.slice(0, size);
-  const cursor = (k: [number, number]) => Buffer.from(JSON.stringify({ s: scope, k } satisfies CursorBody)).toString('base64url');
+  const cursor = (k: [number, number]) =>
+    Buffer.from(JSON.stringify({ s: scope, k } satisfies CursorBody)).toString('base64url');
   const edges = page.map((e) => ({ cursor: cursor(e.k), node: source.view(e.r) }));
   return {
     edges,
@@ -92,13 +96,20 @@ function decodeCursor(cursor: string, scope: string): [number, number] {
   } catch {
     // fall through
   }
-  throw new GraphQLError('Invalid cursor for current pagination sort.', { extensions: { code: 'BAD_REQUEST' } });
+  throw new GraphQLError('Invalid cursor for current pagination sort.', {
+    extensions: { code: 'BAD_REQUEST' },
+  });
 }
 
 /** `Count { count precision }`: capped at `limit` (default 10,000) with precision AT_LEAST above it. */
-export function resolveCount<R>(source: ConnectionSource<R>, args: { query?: string | null; limit?: number | null }) {
+export function resolveCount<R>(
+  source: ConnectionSource<R>,
+  args: { query?: string | null; limit?: number | null },
+) {
   const terms = parseSearch(args.query);
-  const total = source.records.filter((r) => !source.searchable || matches(terms, source.searchable(r))).length;
+  const total = source.records.filter(
+    (r) => !source.searchable || matches(terms, source.searchable(r)),
+  ).length;
   const limit = args.limit === undefined ? 10_000 : args.limit;
   if (limit !== null && total > limit) return { count: limit, precision: 'AT_LEAST' };
   return { count: total, precision: 'EXACT' };

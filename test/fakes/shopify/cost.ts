@@ -25,7 +25,8 @@ export function requestedCost(
   variables: Record<string, unknown>,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const typeNamed = (name: string) => schema.getType(name) as GraphQLCompositeType;
 
   const fieldsOf = (type: GraphQLCompositeType) =>
@@ -39,7 +40,8 @@ export function requestedCost(
       const innerField = fieldsOf(connection)[inner.name.value];
       if (!innerField) continue;
       const innerType = getNamedType(innerField.type) as GraphQLCompositeType;
-      if (inner.name.value === 'nodes') perNode = Math.max(perNode, 1 + selectionCost(innerType, inner.selectionSet));
+      if (inner.name.value === 'nodes')
+        perNode = Math.max(perNode, 1 + selectionCost(innerType, inner.selectionSet));
       if (inner.name.value !== 'edges') continue;
       for (const e of inner.selectionSet.selections) {
         if (e.kind !== Kind.FIELD || e.name.value !== 'node' || !e.selectionSet) continue;
@@ -60,7 +62,8 @@ export function requestedCost(
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment) cost += selectionCost(typeNamed(fragment.typeCondition.name.value), fragment.selectionSet);
+        if (fragment)
+          cost += selectionCost(typeNamed(fragment.typeCondition.name.value), fragment.selectionSet);
         continue;
       }
       const field = fieldsOf(parent)[selection.name.value];
@@ -68,7 +71,8 @@ export function requestedCost(
       const named = getNamedType(field.type);
       if (isLeafType(named) || named.name === 'PageInfo' || !isCompositeType(named)) continue;
       if (named.name.endsWith('Connection')) {
-        cost += 2 + sizeArgument(selection.arguments ?? [], variables) * nodeCost(named, selection.selectionSet);
+        cost +=
+          2 + sizeArgument(selection.arguments ?? [], variables) * nodeCost(named, selection.selectionSet);
       } else {
         cost += 1 + selectionCost(named, selection.selectionSet);
       }

@@ -46,7 +46,8 @@ export function answerGraphql(options: {
   trouble: Trouble;
 }): GraphqlAnswer {
   const { schema, bucket } = options;
-  if (typeof options.query !== 'string') return plain({ errors: [{ message: 'Parameter Missing or Invalid' }] });
+  if (typeof options.query !== 'string')
+    return plain({ errors: [{ message: 'Parameter Missing or Invalid' }] });
   let document: DocumentNode;
   try {
     document = parse(options.query);
@@ -72,7 +73,12 @@ export function answerGraphql(options: {
     return {
       throttled: true,
       body: {
-        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+        errors: [
+          {
+            message: 'Throttled',
+            extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+          },
+        ],
         extensions: { cost: costExtension(requested, null, bucket) },
       },
     };
@@ -87,7 +93,9 @@ export function answerGraphql(options: {
     fieldResolver: troubleResolver(options.trouble),
   });
   if ('then' in result) throw new Error('asynchronous resolvers are not expected');
-  const mutation = document.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'mutation');
+  const mutation = document.definitions.some(
+    (d) => d.kind === 'OperationDefinition' && d.operation === 'mutation',
+  );
   const actual = mutation ? 10 : Math.min(requested, counter.actual);
   bucket.refund(requested - actual);
   return {

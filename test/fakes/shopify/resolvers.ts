@@ -25,16 +25,19 @@ export function rootValue(shop: FakeShop, bulkOps: () => FakeBulkOperations, bul
   const ctx: ViewContext = { shop, bulk };
   // Sources are built when a field is asked for: a request reads only the tables it names.
   const count =
-    <R,>(source: () => ConnectionSource<R>) =>
+    <R>(source: () => ConnectionSource<R>) =>
     (args: { query?: string | null; limit?: number | null }) =>
       resolveCount(source(), args);
   const connection =
-    <R,>(source: () => ConnectionSource<R>) =>
+    <R>(source: () => ConnectionSource<R>) =>
     (args: ConnectionArgs) =>
       resolveConnection(source(), args, bulk);
   const byId = (value: string, type: string) => {
     const match = new RegExp(`^gid://shopify/${type}/(\\d+)`).exec(value);
-    if (!match) throw new GraphQLError(`Invalid global id '${value}'`, { extensions: { code: 'argumentLiteralsIncompatible' } });
+    if (!match)
+      throw new GraphQLError(`Invalid global id '${value}'`, {
+        extensions: { code: 'argumentLiteralsIncompatible' },
+      });
     return Number(match[1]);
   };
   const node = ({ id }: { id: string }) => {

@@ -116,17 +116,25 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const file = /^\/bulk-results\/(\d+)\.jsonl$/.exec(url.pathname);
     if (req.method === 'GET' && file) {
       const text = bulk.file(Number(file[1]), url.searchParams.get('signature') ?? '');
-      if (text === undefined) return send(res, 403, '<?xml version="1.0"?><Error><Code>ExpiredToken</Code></Error>', 'application/xml');
+      if (text === undefined)
+        return send(
+          res,
+          403,
+          '<?xml version="1.0"?><Error><Code>ExpiredToken</Code></Error>',
+          'application/xml',
+        );
       return send(res, 200, text, 'application/jsonl');
     }
     const api = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (!api || req.method !== 'POST') return sendJson(res, 404, { errors: 'Not Found' });
     const raw = await readBody(req);
     const n = ++count;
-    const body = parseJson(raw) as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined;
+    const body = parseJson(raw) as
+      { query?: unknown; variables?: unknown; operationName?: unknown } | undefined;
     const info: GraphqlRequestInfo = {
       n,
-      operationName: typeof body?.operationName === 'string' ? body.operationName : operationNameOf(body?.query),
+      operationName:
+        typeof body?.operationName === 'string' ? body.operationName : operationNameOf(body?.query),
       query: typeof body?.query === 'string' ? body.query : '',
       variables: (body?.variables ?? {}) as Record<string, unknown>,
     };
@@ -193,11 +201,22 @@ function parseJson(text: string): unknown {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
 }
 
-function send(res: ServerResponse, status: number, text: string, type: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  type: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
 }

@@ -75,13 +75,15 @@ export class FakeShop {
     }
     const start = this.clock - 300 * DAY;
     const tiedAt = start + 10 * DAY;
-    const spread = (i: number, n: number) => start + Math.floor((i / Math.max(1, n)) * 290 * DAY / 1000) * 1000;
+    const spread = (i: number, n: number) =>
+      start + Math.floor(((i / Math.max(1, n)) * 290 * DAY) / 1000) * 1000;
     const customers = options.customers ?? 25;
     for (let i = 0; i < customers; i++) {
       this.insertCustomer(i < (options.tiedCustomers ?? 0) ? tiedAt : spread(i, customers));
     }
     const products = options.products ?? 10;
-    for (let i = 0; i < products; i++) this.insertProduct(spread(i, products), (i % this.variantsPerProduct) + 1);
+    for (let i = 0; i < products; i++)
+      this.insertProduct(spread(i, products), (i % this.variantsPerProduct) + 1);
     const orders = options.orders ?? 10;
     for (let i = 0; i < orders; i++) this.insertOrder(spread(i, orders));
     for (let i = 0; i < (options.collections ?? 4); i++) this.insertCollection(spread(i, 4));
@@ -102,7 +104,10 @@ export class FakeShop {
     return [...this.tables[entity].values()].sort((a, b) => a.id - b.id) as never;
   }
 
-  get<E extends ShopEntity>(entity: E, id: number): (Tables[E] extends Map<number, infer R> ? R : never) | undefined {
+  get<E extends ShopEntity>(
+    entity: E,
+    id: number,
+  ): (Tables[E] extends Map<number, infer R> ? R : never) | undefined {
     return this.tables[entity].get(id) as never;
   }
 
@@ -162,7 +167,8 @@ export class FakeShop {
   /** Deletes a record (a product takes its variants' inventory items along). */
   remove(entity: ShopEntity, id: number): void {
     if (entity === 'product') {
-      for (const v of this.tables.product.get(id)?.variants ?? []) this.tables.inventory.delete(v.inventoryItemId);
+      for (const v of this.tables.product.get(id)?.variants ?? [])
+        this.tables.inventory.delete(v.inventoryItemId);
     }
     this.tables[entity].delete(id);
   }

@@ -1,5 +1,12 @@
 import { resolveConnection, type ConnectionArgs, type ConnectionSource } from './connection.js';
-import type { ShopCollection, ShopCustomer, ShopInventoryItem, ShopOrder, ShopProduct, ShopVariant } from './data.js';
+import type {
+  ShopCollection,
+  ShopCustomer,
+  ShopInventoryItem,
+  ShopOrder,
+  ShopProduct,
+  ShopVariant,
+} from './data.js';
 import type { FakeShop } from './shop.js';
 
 /**
@@ -46,7 +53,13 @@ function address(first: string | null, last: string | null, city: string) {
 /** Search fields every listed resource has. */
 function stamped(r: { id: number; updatedAt: number; createdAt?: number }) {
   return (field: string) =>
-    field === 'updated_at' ? r.updatedAt : field === 'created_at' ? r.createdAt : field === 'id' ? r.id : undefined;
+    field === 'updated_at'
+      ? r.updatedAt
+      : field === 'created_at'
+        ? r.createdAt
+        : field === 'id'
+          ? r.id
+          : undefined;
 }
 
 const byUpdated = (r: { updatedAt: number; createdAt?: number }, sortKey: string) =>
@@ -77,7 +90,10 @@ export function customerView(c: ShopCustomer, ctx: ViewContext) {
     updatedAt: iso(c.updatedAt),
     orders: (args: ConnectionArgs) =>
       resolveConnection(
-        orderSource(ctx.shop.list('order').filter((o) => o.customerId === c.id), ctx),
+        orderSource(
+          ctx.shop.list('order').filter((o) => o.customerId === c.id),
+          ctx,
+        ),
         args,
         ctx.bulk,
       ),
@@ -166,7 +182,10 @@ export function orderView(o: ShopOrder, ctx: ViewContext): Record<string, unknow
             title: l.name,
             sku: l.sku,
             quantity: l.quantity,
-            variant: l.variantId === null ? null : { __typename: 'ProductVariant', id: gid('ProductVariant', l.variantId) },
+            variant:
+              l.variantId === null
+                ? null
+                : { __typename: 'ProductVariant', id: gid('ProductVariant', l.variantId) },
             originalUnitPriceSet: bag(l.price),
           }),
         },
@@ -189,7 +208,12 @@ export function inventoryItemView(item: ShopInventoryItem, ctx: ViewContext): Re
     unitCost: money(item.unitCost),
     variants: (args: ConnectionArgs) =>
       resolveConnection(
-        { type: 'ProductVariant', records: [item.variantId], id: (v) => v, view: (v) => ({ __typename: 'ProductVariant', id: gid('ProductVariant', v) }) },
+        {
+          type: 'ProductVariant',
+          records: [item.variantId],
+          id: (v) => v,
+          view: (v) => ({ __typename: 'ProductVariant', id: gid('ProductVariant', v) }),
+        },
         args,
         ctx.bulk,
       ),
@@ -203,13 +227,24 @@ export function inventoryItemView(item: ShopInventoryItem, ctx: ViewContext): Re
             __typename: 'InventoryLevel',
             id: `gid://shopify/InventoryLevel/${l.locationId}?inventory_item_id=${item.id}`,
             updatedAt: iso(l.updatedAt),
-            location: { __typename: 'Location', id: gid('Location', l.locationId), name: locations.get(l.locationId)?.name ?? null },
+            location: {
+              __typename: 'Location',
+              id: gid('Location', l.locationId),
+              name: locations.get(l.locationId)?.name ?? null,
+            },
             quantities: ({ names }: { names: string[] }) =>
               names.map((name) => ({
                 __typename: 'InventoryQuantity',
                 id: `gid://shopify/InventoryQuantity/${l.locationId}?inventory_item_id=${item.id}&name=${name}`,
                 name,
-                quantity: name === 'available' ? l.available : name === 'on_hand' ? l.onHand : name === 'committed' ? l.committed : 0,
+                quantity:
+                  name === 'available'
+                    ? l.available
+                    : name === 'on_hand'
+                      ? l.onHand
+                      : name === 'committed'
+                        ? l.committed
+                        : 0,
                 updatedAt: iso(l.updatedAt),
               })),
           }),
@@ -221,15 +256,36 @@ export function inventoryItemView(item: ShopInventoryItem, ctx: ViewContext): Re
 }
 
 export function customerSource(ctx: ViewContext): ConnectionSource<ShopCustomer> {
-  return { type: 'Customer', records: ctx.shop.list('customer'), id: (r) => r.id, sortValue: byUpdated, searchable: stamped, view: (r) => customerView(r, ctx) };
+  return {
+    type: 'Customer',
+    records: ctx.shop.list('customer'),
+    id: (r) => r.id,
+    sortValue: byUpdated,
+    searchable: stamped,
+    view: (r) => customerView(r, ctx),
+  };
 }
 
 export function productSource(ctx: ViewContext): ConnectionSource<ShopProduct> {
-  return { type: 'Product', records: ctx.shop.list('product'), id: (r) => r.id, sortValue: byUpdated, searchable: stamped, view: (r) => productView(r, ctx) };
+  return {
+    type: 'Product',
+    records: ctx.shop.list('product'),
+    id: (r) => r.id,
+    sortValue: byUpdated,
+    searchable: stamped,
+    view: (r) => productView(r, ctx),
+  };
 }
 
 export function orderSource(records: ShopOrder[], ctx: ViewContext): ConnectionSource<ShopOrder> {
-  return { type: 'Order', records, id: (r) => r.id, sortValue: byUpdated, searchable: stamped, view: (r) => orderView(r, ctx) };
+  return {
+    type: 'Order',
+    records,
+    id: (r) => r.id,
+    sortValue: byUpdated,
+    searchable: stamped,
+    view: (r) => orderView(r, ctx),
+  };
 }
 
 export function collectionSource(ctx: ViewContext): ConnectionSource<ShopCollection> {
@@ -253,11 +309,25 @@ export function collectionSource(ctx: ViewContext): ConnectionSource<ShopCollect
 }
 
 export function inventorySource(ctx: ViewContext): ConnectionSource<ShopInventoryItem> {
-  return { type: 'InventoryItem', records: ctx.shop.list('inventory'), id: (r) => r.id, searchable: stamped, view: (r) => inventoryItemView(r, ctx) };
+  return {
+    type: 'InventoryItem',
+    records: ctx.shop.list('inventory'),
+    id: (r) => r.id,
+    searchable: stamped,
+    view: (r) => inventoryItemView(r, ctx),
+  };
 }
 
 /** Variants across products (`productVariantsCount`), searchable by their product's times. */
 export function variantSource(ctx: ViewContext) {
-  const rows = ctx.shop.list('product').flatMap((p) => p.variants.map((v) => ({ id: v.id, createdAt: p.createdAt, updatedAt: p.updatedAt })));
-  return { type: 'ProductVariant', records: rows, id: (r: { id: number }) => r.id, searchable: stamped, view: () => ({}) };
+  const rows = ctx.shop
+    .list('product')
+    .flatMap((p) => p.variants.map((v) => ({ id: v.id, createdAt: p.createdAt, updatedAt: p.updatedAt })));
+  return {
+    type: 'ProductVariant',
+    records: rows,
+    id: (r: { id: number }) => r.id,
+    searchable: stamped,
+    view: () => ({}),
+  };
 }
