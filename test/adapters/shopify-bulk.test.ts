@@ -81,7 +81,11 @@ describe('bulk exports', () => {
   });
 
   test('an export of this same query left running by a dead attempt is adopted, not duplicated', async () => {
-    const fake = await start({ customers: 25, bulk: { startupMs: 300 } });
+    const fake = await start({ customers: 25, bulk: { startupMs: 60_000 } });
+    // The export ends once the second adapter has asked what runs (it is then adopted either way).
+    fake.onRequest = (info) => {
+      if (info.operationName === 'SyncBulkCurrent') fake.bulk.finishAll();
+    };
     const first = shopifyAdapter(fake, { settings: { bulkThreshold: 1 } });
     const walk = first.pages(pageRequest('customer'));
     const pending = walk.next(); // starts the export, then polls

@@ -17,10 +17,14 @@ describe('the cost bucket', () => {
   });
 
   test('THROTTLED (HTTP 200, no data) is waited out, never a failure, whatever the number of them', async () => {
-    const fake = await start({ customers: 150, bucketCapacity: 1000, restorePerSecond: 2000 });
+    const fake = await start({ customers: 150, bucketCapacity: 1000, restorePerSecond: 1000 });
     // A budget that believes anything goes: every THROTTLED must be survived by waiting.
     const adapter = shopifyAdapter(fake, { rateBudget: { take: async () => {}, pause: async () => {} } });
-    fake.bucket.charge(990); // another app-less client drained the shop
+    // Another client drains the shop's bucket just as the first page is asked for.
+    fake.onRequest = (info) => {
+      if (info.operationName === 'SyncCustomersPage' && !info.variables.after)
+        fake.bucket.charge(fake.bucket.available());
+    };
     const { ids } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 99 })));
     expect(ids).toHaveLength(150);
     expect(fake.throttledCount).toBeGreaterThan(0);

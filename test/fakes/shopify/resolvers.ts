@@ -5,16 +5,12 @@ import type { FakeShop } from './shop.js';
 import {
   collectionSource,
   customerSource,
-  customerView,
-  inventoryItemView,
   inventorySource,
   orderSource,
-  orderView,
   productSource,
-  productView,
   variantSource,
-  type ViewContext,
-} from './views.js';
+} from './sources.js';
+import { customerView, inventoryItemView, orderView, productView, type ViewContext } from './views.js';
 
 /**
  * The root value `execute` runs queries and mutations on: the QueryRoot
@@ -45,7 +41,7 @@ export function rootValue(shop: FakeShop, bulkOps: () => FakeBulkOperations, bul
     switch (type) {
       case 'Customer': {
         const c = shop.get('customer', byId(id, type));
-        return c ? customerView(c, ctx) : null;
+        return c ? customerView(c) : null;
       }
       case 'Product': {
         const p = shop.get('product', byId(id, type));

@@ -1,12 +1,5 @@
-import { resolveConnection, type ConnectionArgs, type ConnectionSource } from './connection.js';
-import type {
-  ShopCollection,
-  ShopCustomer,
-  ShopInventoryItem,
-  ShopOrder,
-  ShopProduct,
-  ShopVariant,
-} from './data.js';
+import { resolveConnection, type ConnectionArgs } from './connection.js';
+import type { ShopCustomer, ShopInventoryItem, ShopOrder, ShopProduct, ShopVariant } from './data.js';
 import type { FakeShop } from './shop.js';
 
 /**
@@ -50,22 +43,7 @@ function address(first: string | null, last: string | null, city: string) {
   };
 }
 
-/** Search fields every listed resource has. */
-function stamped(r: { id: number; updatedAt: number; createdAt?: number }) {
-  return (field: string) =>
-    field === 'updated_at'
-      ? r.updatedAt
-      : field === 'created_at'
-        ? r.createdAt
-        : field === 'id'
-          ? r.id
-          : undefined;
-}
-
-const byUpdated = (r: { updatedAt: number; createdAt?: number }, sortKey: string) =>
-  sortKey === 'UPDATED_AT' ? r.updatedAt : sortKey === 'CREATED_AT' ? (r.createdAt ?? 0) : 0;
-
-export function customerView(c: ShopCustomer, ctx: ViewContext) {
+export function customerView(c: ShopCustomer) {
   return {
     __typename: 'Customer',
     id: gid('Customer', c.id),
@@ -88,15 +66,6 @@ export function customerView(c: ShopCustomer, ctx: ViewContext) {
     defaultAddress: address(c.firstName, c.lastName, c.city),
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
-    orders: (args: ConnectionArgs) =>
-      resolveConnection(
-        orderSource(
-          ctx.shop.list('order').filter((o) => o.customerId === c.id),
-          ctx,
-        ),
-        args,
-        ctx.bulk,
-      ),
   };
 }
 
@@ -252,82 +221,5 @@ export function inventoryItemView(item: ShopInventoryItem, ctx: ViewContext): Re
         args,
         ctx.bulk,
       ),
-  };
-}
-
-export function customerSource(ctx: ViewContext): ConnectionSource<ShopCustomer> {
-  return {
-    type: 'Customer',
-    records: ctx.shop.list('customer'),
-    id: (r) => r.id,
-    sortValue: byUpdated,
-    searchable: stamped,
-    view: (r) => customerView(r, ctx),
-  };
-}
-
-export function productSource(ctx: ViewContext): ConnectionSource<ShopProduct> {
-  return {
-    type: 'Product',
-    records: ctx.shop.list('product'),
-    id: (r) => r.id,
-    sortValue: byUpdated,
-    searchable: stamped,
-    view: (r) => productView(r, ctx),
-  };
-}
-
-export function orderSource(records: ShopOrder[], ctx: ViewContext): ConnectionSource<ShopOrder> {
-  return {
-    type: 'Order',
-    records,
-    id: (r) => r.id,
-    sortValue: byUpdated,
-    searchable: stamped,
-    view: (r) => orderView(r, ctx),
-  };
-}
-
-export function collectionSource(ctx: ViewContext): ConnectionSource<ShopCollection> {
-  return {
-    type: 'Collection',
-    records: ctx.shop.list('category'),
-    id: (r) => r.id,
-    sortValue: byUpdated,
-    searchable: stamped,
-    view: (c) => ({
-      __typename: 'Collection',
-      id: gid('Collection', c.id),
-      title: c.title,
-      handle: c.handle,
-      descriptionHtml: c.descriptionHtml,
-      sortOrder: c.sortOrder,
-      templateSuffix: null,
-      updatedAt: iso(c.updatedAt),
-    }),
-  };
-}
-
-export function inventorySource(ctx: ViewContext): ConnectionSource<ShopInventoryItem> {
-  return {
-    type: 'InventoryItem',
-    records: ctx.shop.list('inventory'),
-    id: (r) => r.id,
-    searchable: stamped,
-    view: (r) => inventoryItemView(r, ctx),
-  };
-}
-
-/** Variants across products (`productVariantsCount`), searchable by their product's times. */
-export function variantSource(ctx: ViewContext) {
-  const rows = ctx.shop
-    .list('product')
-    .flatMap((p) => p.variants.map((v) => ({ id: v.id, createdAt: p.createdAt, updatedAt: p.updatedAt })));
-  return {
-    type: 'ProductVariant',
-    records: rows,
-    id: (r: { id: number }) => r.id,
-    searchable: stamped,
-    view: () => ({}),
   };
 }
