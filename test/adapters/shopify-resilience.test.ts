@@ -21,9 +21,10 @@ describe('the cost bucket', () => {
     // A budget that believes anything goes: every THROTTLED must be survived by waiting.
     const adapter = shopifyAdapter(fake, { rateBudget: { take: async () => {}, pause: async () => {} } });
     // Another client drains the shop's bucket just as the first page is asked for.
+    let drained = false;
     fake.onRequest = (info) => {
-      if (info.operationName === 'SyncCustomersPage' && !info.variables.after)
-        fake.bucket.charge(fake.bucket.available());
+      if (info.operationName !== 'SyncCustomersPage' || drained) return;
+      drained = fake.bucket.charge(fake.bucket.available());
     };
     const { ids } = await collectPages(adapter.pages(pageRequest('customer', { pageSize: 99 })));
     expect(ids).toHaveLength(150);
