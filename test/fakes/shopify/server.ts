@@ -56,6 +56,8 @@ export interface FakeShopifyServer {
   failNext(...answers: InjectedAnswer[]): void;
   /** Called before each GraphQL request is answered (change the shop mid-run here). */
   onRequest?: (info: GraphqlRequestInfo) => void | Promise<void>;
+  /** Answer this request yourself (undefined: the queued answers, then the shop, answer). */
+  inject?: (info: GraphqlRequestInfo) => InjectedAnswer | undefined;
   latencyMs: number;
   connection(settings?: Record<string, unknown>): {
     type: 'shopify';
@@ -139,7 +141,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       variables: (body?.variables ?? {}) as Record<string, unknown>,
     };
     await server.onRequest?.(info);
-    const answer = injected.shift();
+    const answer = server.inject?.(info) ?? injected.shift();
     if (answer) {
       server.requests.push({ ...info, status: answer.status, throttled: false });
       return typeof answer.body === 'string'
