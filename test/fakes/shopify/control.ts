@@ -5,7 +5,6 @@ import type {
   FakeStoreFactory,
   FakeStoreRequest,
 } from '../fake-store.js';
-import { seededRandom } from './data.js';
 import { startFakeShopify, type InjectedAnswer } from './server.js';
 
 const GID_TYPE: Record<FakeEntity, string> = { customer: 'Customer', product: 'Product' };
@@ -34,7 +33,7 @@ export const shopifyFakeStore: FakeStoreFactory = {
     let latency: { ms: number; only?: 'idScan' } = { ms: 0 };
     let hook: ((request: FakeStoreRequest) => void | Promise<void>) | undefined;
     let storm: Parameters<FakeStoreControl['storm']>[0] = null;
-    const random = seededRandom((init.seed ?? 1) ^ 0x5eed);
+    let calm = 0;
     const gid = (entity: FakeEntity, id: number) => `gid://shopify/${GID_TYPE[entity]}/${id}`;
     const pick = (entity: FakeEntity, n: number, from: number) => shop.ids(entity).slice(from, from + n);
 
@@ -55,7 +54,10 @@ export const shopifyFakeStore: FakeStoreFactory = {
       if (!storm) return undefined;
       if (info.n % storm.rateLimitEvery < (storm.burst ?? 1))
         return answerFor('rate_limited', storm.retryAfterSeconds ?? 1);
-      return random() < (storm.failureRate ?? 0) ? answerFor('unavailable', 0) : undefined;
+      // `failureRate` of the other requests, evenly spread: a shop sync makes few requests (250 records each).
+      calm += 1;
+      const every = storm.failureRate ? Math.max(1, Math.round(1 / storm.failureRate)) : 0;
+      return every && calm % every === 0 ? answerFor('unavailable', 0) : undefined;
     };
 
     const control: FakeStoreControl = {
