@@ -105,8 +105,11 @@ describe.each(fakeStores.map((f) => [f.label, f] as const))('%s', (_label, facto
     expect(stopped.batchNumber).toBeGreaterThanOrEqual(3);
     expect(first.logs()).toMatch(/shutting down/);
 
-    spawnWorker(h.env);
+    const restarted = spawnWorker(h.env);
     await h.waitForStatus(syncId, ['completed', 'completed_with_errors', 'failed'], 120_000);
     await expectExactlyTheSource(syncId, conn.id);
+    // Stopped, or it would take the next source's sync from the worker that test kills.
+    restarted.kill('SIGTERM');
+    await restarted.exited;
   }, 180_000);
 });
