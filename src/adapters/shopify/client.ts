@@ -1,7 +1,7 @@
 import { sourceError, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../sleep.js';
-import { noRateBudget, SourceHttpClient, type JsonResponse } from '../http/source-http.js';
+import { httpOptionsOf, noRateBudget, SourceHttpClient, type JsonResponse } from '../http/source-http.js';
 import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
 import {
   describeShopifyFailure,
@@ -64,11 +64,7 @@ export class ShopifyClient {
     this.http = new SourceHttpClient({
       source: 'Shopify',
       rateBudget: this.budget, // for Retry-After pauses; the cost is taken and settled here
-      timeoutMs: context.httpTimeoutMs,
-      requestRetries: context.requestRetries,
-      retryBaseMs: context.retryBaseMs,
-      maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
-      logger: context.logger,
+      ...httpOptionsOf(context),
       secrets: this.secrets,
       describeFailure: describeShopifyFailure,
     });
