@@ -1,8 +1,8 @@
 import { sourceError, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../sleep.js';
-import { httpOptionsOf, noRateBudget, SourceHttpClient, type JsonResponse } from '../http/source-http.js';
-import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
+import { httpOptionsOf, SourceHttpClient, type JsonResponse } from '../http/source-http.js';
+import type { AdapterContext, RateObservation } from '../types.js';
 import {
   describeShopifyFailure,
   emptyAnswer,
@@ -41,7 +41,6 @@ export class ShopifyClient {
   throttled = 0;
   private readonly token: string;
   private readonly http: SourceHttpClient;
-  private readonly budget: RateBudget;
   private readonly maxThrottledWaits: number;
   private readonly logger: Logger | undefined;
   /** Shopify's own requestedQueryCost, by query text and variables' page sizes. */
@@ -58,12 +57,11 @@ export class ShopifyClient {
       });
     }
     this.secrets = [this.token];
-    this.budget = context.rateBudget ?? noRateBudget;
     this.maxThrottledWaits = options.maxThrottledWaits ?? 100;
     this.logger = context.logger;
     this.http = new SourceHttpClient({
       source: 'Shopify',
-      rateBudget: this.budget, // for Retry-After pauses; the cost is taken and settled here
+      rateBudget: context.rateBudget,
       ...httpOptionsOf(context),
       secrets: this.secrets,
       describeFailure: describeShopifyFailure,
@@ -84,33 +82,29 @@ export class ShopifyClient {
   ): Promise<GraphqlResult> {
     for (let waits = 0; ; waits++) {
       const reserved = this.requestedCost(query, variables);
-      await this.budget.take(reserved, signal);
-      let response: JsonResponse;
-      try {
-        response = await this.http.requestJson(
-          () => ({
-            method: 'POST',
-            url: this.endpoint,
-            headers: { 'x-shopify-access-token': this.token },
-            body: { query, variables },
-          }),
-          { signal, budgetUnits: 0, checkBody: (res) => checkGraphqlBody(res, operation) },
-        );
-      } catch (err) {
-        await this.budget.settle?.(reserved, {});
-        throw err;
-      }
+      // The HTTP client takes `reserved` from the shop's budget before each attempt and settles
+      // it with the answer's figures after it.
+      const response = await this.http.requestJson(
+        () => ({
+          method: 'POST',
+          url: this.endpoint,
+          headers: { 'x-shopify-access-token': this.token },
+          body: { query, variables },
+        }),
+        {
+          signal,
+          budgetUnits: reserved,
+          observeCost: (res) => (res ? observationOf(res.body, reserved) : {}),
+          checkBody: (res) => checkGraphqlBody(res, operation),
+        },
+      );
       const body = graphqlBodySchema.parse(response.body);
       const cost = body.extensions?.cost ?? undefined;
       if (typeof cost?.requestedQueryCost === 'number') {
         this.learnedCost.set(costKey(query, variables), cost.requestedQueryCost);
       }
-      if (!isThrottled(body)) {
-        await this.budget.settle?.(reserved, observation(cost, cost?.actualQueryCost ?? reserved));
-        return { data: body.data!, cost };
-      }
+      if (!isThrottled(body)) return { data: body.data!, cost };
       this.throttled += 1;
-      await this.budget.settle?.(reserved, observation(cost, 0));
       const waitMs = throttleWaitMs(cost, reserved);
       if (waits >= this.maxThrottledWaits) throw throttledTooLong(operation, waitMs);
       this.logger?.debug({ operation, waitMs, cost }, 'Shopify THROTTLED; waiting for the bucket');
@@ -144,10 +138,14 @@ function checkGraphqlBody(res: JsonResponse, operation: string): SyncWorkerError
   return undefined;
 }
 
-function observation(cost: QueryCost | undefined, actual: number): RateObservation {
+/** What an answer says of the shop's bucket: a THROTTLED one cost nothing. */
+function observationOf(raw: unknown, reserved: number): RateObservation {
+  const parsed = graphqlBodySchema.safeParse(raw);
+  if (!parsed.success) return {};
+  const cost = parsed.data.extensions?.cost ?? undefined;
   const status = cost?.throttleStatus ?? undefined;
   return {
-    actual,
+    actual: isThrottled(parsed.data) ? 0 : (cost?.actualQueryCost ?? reserved),
     ...(status
       ? {
           available: status.currentlyAvailable,
