@@ -190,8 +190,8 @@ export class ShopifyAdapter implements SourceAdapter {
         items: page.nodes,
         checkpoint: { ...start, after: page.after },
         done: page.done,
-        // A keyset walk by id (no filter) yields every record that existed throughout it.
-        ...(page.done && start.filter === null ? { complete: true } : {}),
+        // A keyset walk by id (no filter) from the start yields every record that existed throughout it.
+        ...(page.done && start.filter === null && !request.checkpoint ? { complete: true } : {}),
       };
     }
   }
@@ -206,7 +206,7 @@ export class ShopifyAdapter implements SourceAdapter {
     const checkpoint = (line: number): BulkCheckpoint => ({ ...start, url, line });
     if (url === null) {
       // No records: Shopify gives no file.
-      yield { items: [], checkpoint: checkpoint(start.line), done: true, complete: true };
+      yield { items: [], checkpoint: checkpoint(start.line), done: true, complete: !request.checkpoint };
       return;
     }
     let line = start.line;
@@ -223,7 +223,8 @@ export class ShopifyAdapter implements SourceAdapter {
             items: page.nodes,
             checkpoint: checkpoint(line),
             done: page.done,
-            ...(page.done ? { complete: true } : {}),
+            // The export is one snapshot: read from its first line, it holds every record of the run.
+            ...(page.done && !request.checkpoint ? { complete: true } : {}),
           };
         }
         return;
