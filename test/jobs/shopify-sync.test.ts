@@ -55,7 +55,8 @@ async function run(
   return { syncId, row, log, meta: row.metadata as { delta: Record<string, number>; mode: string } };
 }
 
-describe('Shopify end to end', () => {
+// The bucket restores 50 points/s: these runs take real seconds, as long as run()'s own wait allows.
+describe('Shopify end to end', { timeout: 180_000 }, () => {
   test('customers and products in parallel from one shop (1,000 points, 50/s): both complete, THROTTLED a handful of times at most', async () => {
     const [customers, products] = await Promise.all([run('customer', 'full'), run('product', 'full')]);
     for (const [result, n] of [

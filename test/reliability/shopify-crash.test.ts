@@ -53,4 +53,4 @@ test('kill -9 of the worker mid bulk export: a new worker resumes by line, exact
   expect(fake.bulk.started).toHaveLength(1); // resumed from its file, not exported again
   second.kill('SIGTERM');
   await second.exited;
-});
+}, 240_000); // two worker start-ups and two walks: as long as its own waits allow
