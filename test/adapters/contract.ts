@@ -92,7 +92,7 @@ export function adapterContract(factory: FakeStoreFactory): void {
       for await (const chunk of adapter.scanIds('customer')) chunks.push(chunk);
       const all = chunks.flatMap((c) => c.ids);
       expect([...all].sort()).toEqual([...fake.ids('customer')].sort());
-      expect(chunks.length).toBeGreaterThan(2);
+      expect(chunks.length).toBeGreaterThan(1); // Shopify scans 250 ids a request, WooCommerce 95
       let done = 0;
       for (const chunk of chunks.slice(0, -1)) {
         done += chunk.ids.length;

@@ -55,6 +55,47 @@ describe('POST /api/v1/connections', () => {
     expect(listB.json().connections.map((c: { name: string }) => c.name)).toEqual(['b-shop']);
   });
 
+  test('Shopify: the token is encrypted like WooCommerce keys; the API version is pinned; bad settings are named', async () => {
+    const shopify = {
+      type: 'shopify',
+      name: 'new-shopify',
+      baseUrl: 'https://new-shop.myshopify.com',
+      credentials: { token: 'shpat_secret_token_value' },
+      settings: { bulkThreshold: 1000 },
+    };
+    const res = await h.as(a.userId, { method: 'POST', url: '/api/v1/connections', payload: shopify });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      type: 'shopify',
+      settings: { apiVersion: '2026-10', bulkThreshold: 1000 },
+    });
+    expect(res.body).not.toContain('shpat_secret_token_value');
+    const { rows } = await h.db.pool.query('SELECT credentials FROM integration_connection WHERE id = $1', [
+      res.json().id,
+    ]);
+    expect(rows[0].credentials).toMatch(/^v1:/);
+    expect(rows[0].credentials).not.toContain('shpat_secret_token_value');
+
+    const bad = await h.as(a.userId, {
+      method: 'POST',
+      url: '/api/v1/connections',
+      payload: {
+        ...shopify,
+        name: 'bad-shopify',
+        credentials: {},
+        settings: { apiVersion: 'latest', maxQueryCost: 5000 },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^body\.credentials\.token: is required/),
+        expect.stringMatching(/^body\.settings\.apiVersion: must be a dated API version/),
+        expect.stringMatching(/^body\.settings\.maxQueryCost: /),
+      ]),
+    );
+  });
+
   test('a malformed body → 400 VALIDATION_FAILED with one issue per field', async () => {
     const res = await h.as(a.userId, {
       method: 'POST',

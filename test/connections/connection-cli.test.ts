@@ -124,7 +124,7 @@ describe('sync-worker connection', () => {
         'type',
       ]);
     }
-    expect(body.connections[2].settings).toEqual({ apiVersion: '2025-10' });
+    expect(body.connections[2].settings).toEqual({ apiVersion: '2026-10' });
   });
 
   test('woocommerce without --secret exits 2 naming the flag', async () => {

@@ -127,7 +127,7 @@ describe('connection repository', () => {
     });
     const list = await listConnections(prisma, org);
     expect(list.map((c) => c.name)).toEqual(['a-shop', 'b-shop']);
-    expect(list[0]!.settings).toEqual({ apiVersion: '2025-10' });
+    expect(list[0]!.settings).toEqual({ apiVersion: '2026-10' });
     expect(list[0]!.createdAt).toBeInstanceOf(Date);
     expect(JSON.stringify(list)).not.toMatch(/shpat_list_token|cs_|credentials/);
     await expect(listConnections(prisma, 'acme')).rejects.toBeInstanceOf(ValidationError);

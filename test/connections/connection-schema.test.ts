@@ -40,10 +40,10 @@ describe('new connection schema', () => {
     ]);
   });
 
-  test('shopify: token required, apiVersion defaults to 2025-10', () => {
+  test('shopify: token required, apiVersion defaults to 2026-10', () => {
     const base = { orgId, type: 'shopify', name: 's', baseUrl: 'https://s.myshopify.com' };
     expect(parseNewConnection({ ...base, credentials: { token: 'shpat_x' } }).settings).toEqual({
-      apiVersion: '2025-10',
+      apiVersion: '2026-10',
     });
     expect(
       parseNewConnection({ ...base, credentials: { token: 't' }, settings: { apiVersion: '2025-07' } })
@@ -51,7 +51,7 @@ describe('new connection schema', () => {
     ).toEqual({ apiVersion: '2025-07' });
     expect(issuesOf({ ...base, credentials: {}, settings: { apiVersion: 'latest' } })).toEqual([
       'credentials.token: is required (Shopify Admin API access token)',
-      'settings.apiVersion: must be a dated API version like 2025-10',
+      'settings.apiVersion: must be a dated API version like 2026-10',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import type { FakeStoreControl } from '../fakes/fake-store.js';
 import { fakeStores } from '../fakes/stores.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
+import { expectResumedExactly } from '../helpers/resume-assertions.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { killAllWorkers, spawnWorker } from '../helpers/worker-process.js';
 
@@ -44,26 +45,7 @@ async function connect(source: string) {
 }
 
 async function expectExactlyTheSource(syncId: string, connectionId: string) {
-  const row = await h.progress(syncId);
-  expect(row.status).toBe('completed');
-  expect(row.processedCount).toBe(CUSTOMERS);
-  expect(row.totalItems).toBe(CUSTOMERS);
-  const { rows } = await h.db.pool.query(
-    `SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS d FROM sync_record WHERE connection_id = $1`,
-    [connectionId],
-  );
-  expect(rows[0]).toEqual({ n: CUSTOMERS, d: CUSTOMERS });
-  const log = await h.activity(syncId);
-  expect(log.filter((r) => r.action === 'sync_complete')).toEqual([
-    expect.objectContaining({ status: 'completed' }),
-  ]);
-  expect(log.filter((r) => r.action === 'partial_resume').length).toBeGreaterThanOrEqual(1);
-  // one batch_process row per committed batch: nothing counted twice
-  expect(log.filter((r) => r.action === 'batch_process')).toHaveLength(row.batchNumber);
-  const examined = log
-    .filter((r) => r.action === 'batch_process')
-    .reduce((s, r) => s + (r.record_count ?? 0), 0);
-  expect(examined).toBe(CUSTOMERS);
+  await expectResumedExactly(h, syncId, connectionId, CUSTOMERS);
 }
 
 describe.each(fakeStores.map((f) => [f.label, f] as const))('%s', (_label, factory) => {

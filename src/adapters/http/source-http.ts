@@ -1,6 +1,6 @@
 import { classify, sourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { RateBudget, RateObservation } from '../types.js';
+import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
 import { isCallerAbort } from './caller-abort.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
@@ -77,6 +77,22 @@ export interface RequestOptions {
   observeCost?: (response: JsonResponse | undefined) => RateObservation;
   /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
+}
+
+/** The engine's timing and retry knobs of an adapter context, as SourceHttpClient options. */
+export function httpOptionsOf(
+  context: Pick<
+    AdapterContext,
+    'httpTimeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxInPlaceRetryAfterMs' | 'logger'
+  >,
+): Pick<SourceHttpOptions, 'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger'> {
+  return {
+    timeoutMs: context.httpTimeoutMs,
+    requestRetries: context.requestRetries,
+    retryBaseMs: context.retryBaseMs,
+    maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
+    logger: context.logger,
+  };
 }
 
 /** No shared pacing: every request may go at once, pauses are local waits only. */

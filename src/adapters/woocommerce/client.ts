@@ -1,5 +1,5 @@
 import { sourceError, type SourceError } from '../../errors.js';
-import { SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
+import { httpOptionsOf, SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
 import type { AdapterContext } from '../types.js';
 import { authenticate, resolveAuth, type QueryPair, type WooAuth } from './auth.js';
 
@@ -37,11 +37,7 @@ export class WooClient {
     this.http = new SourceHttpClient({
       source: 'WooCommerce',
       rateBudget: context.rateBudget,
-      timeoutMs: context.httpTimeoutMs,
-      requestRetries: context.requestRetries,
-      retryBaseMs: context.retryBaseMs,
-      maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
-      logger: context.logger,
+      ...httpOptionsOf(context),
       secrets: this.secrets,
       describeFailure: describeWooFailure,
     });
