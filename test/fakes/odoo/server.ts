@@ -1,0 +1,373 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OdooDataGenerator, type OdooEntity } from './data.js';
+import { FakeOdooDatabase, type FakeOdooClockOptions } from './database.js';
+import {
+  accessError,
+  type OdooFault,
+  operationalError,
+  serializationFailure,
+  userError,
+  validationError,
+  valueError,
+} from './faults.js';
+import {
+  answerJson2,
+  answerJsonRpc,
+  parseJson2,
+  parseJsonRpc,
+  type Answer,
+  type OdooAuth,
+  type ParsedCall,
+} from './protocols.js';
+import { createReferenceData } from './reference.js';
+
+/**
+ * A fake Odoo 18/19 server on 127.0.0.1, faithful to
+ * /work/shared/API_CONTRACTS.md §Odoo: JSON-RPC and JSON-2 over one
+ * database, Odoo's value shapes and errors, plus a "proxy" in front that
+ * answers 429/502/503/504 when told to, and hooks to change the data while a
+ * client walks it. Every request is counted and logged.
+ */
+
+export interface FakeOdooSeedOptions extends FakeOdooClockOptions {
+  /** Seed of every generated value. @defaultValue 1 */
+  seed?: number;
+  /** Partners with `customer_rank > 0`. @defaultValue 25 */
+  customers?: number;
+  /** Partners with `supplier_rank > 0` only. @defaultValue 5 */
+  suppliers?: number;
+  /** @defaultValue 20 */
+  products?: number;
+  /** @defaultValue 10 */
+  orders?: number;
+  /** Customer invoices and refunds (vendor bills and misc entries are added beside them). @defaultValue 10 */
+  invoices?: number;
+  /** Quants in WH/Stock (a virtual-location quant is added beside them). @defaultValue 10 */
+  quants?: number;
+  /** @defaultValue 6 */
+  categories?: number;
+  /** @defaultValue 3 */
+  attributes?: number;
+  /** The first N seeded customers share one `write_date` (one bulk write). @defaultValue 0 */
+  tiedCustomers?: number;
+  /** Seeded customers archived (`active = false`). @defaultValue 0 */
+  archivedCustomers?: number;
+}
+
+export type OdooTrouble =
+  | { kind: 'http'; status: 429 | 502 | 503 | 504; retryAfterSeconds?: number }
+  | { kind: 'fault'; fault: 'serialization' | 'operational' | 'access' | 'validation' | 'user' | 'value' }
+  | { kind: 'hang'; ms: number };
+
+export interface ProxyStormOptions {
+  /** Every `every`-th request (and the `burst − 1` after it) is refused by the proxy. */
+  every: number;
+  /** @defaultValue 1 */
+  burst?: number;
+  /** @defaultValue 429 */
+  status?: 429 | 502 | 503 | 504;
+  /** Sent with 429 and 503. @defaultValue 1 */
+  retryAfterSeconds?: number;
+}
+
+export interface FakeOdooRequest {
+  /** 1-based arrival number. */
+  n: number;
+  /** Arrival time (ms since the epoch). */
+  at: number;
+  protocol: ParsedCall['protocol'];
+  service?: string;
+  model?: string;
+  method?: string;
+  /** The method's positional arguments and keyword arguments (credentials never logged). */
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
+export interface FakeOdooRequestLog extends FakeOdooRequest {
+  status: number;
+  /** The Python name of the error answered, if any. */
+  error?: string;
+  trouble?: string;
+}
+
+/** Behaviour tests may change while the server runs (`server.behaviour.x = …`). */
+export interface FakeOdooBehaviour {
+  /** Delay before every answer. @defaultValue 0 */
+  latencyMs?: number;
+  proxyStorm?: ProxyStormOptions;
+  /** Called (and awaited) on every request before it is answered. */
+  onRequest?: (request: FakeOdooRequest) => void | Promise<void>;
+}
+
+export interface FakeOdooOptions extends FakeOdooSeedOptions, FakeOdooBehaviour {
+  db?: string;
+  login?: string;
+  password?: string;
+  apiKey?: string;
+}
+
+export interface FakeOdooServer {
+  /** The server root, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  auth: Readonly<OdooAuth>;
+  db: FakeOdooDatabase;
+  data: OdooDataGenerator;
+  requests: FakeOdooRequestLog[];
+  readonly requestCount: number;
+  behaviour: FakeOdooBehaviour;
+  /** The next `count` requests (model calls for faults) meet `trouble`. */
+  failNext(count: number, trouble: OdooTrouble): void;
+  /** `baseUrl`, `credentials` ({ db, username, password }) and `settings` for a connection to this server. */
+  connection(settings?: Record<string, unknown>): {
+    baseUrl: string;
+    credentials: Record<string, string>;
+    settings: Record<string, unknown>;
+  };
+  close(): Promise<void>;
+}
+
+export function seedOdoo(db: FakeOdooDatabase, data: OdooDataGenerator, options: FakeOdooSeedOptions): void {
+  createReferenceData(db);
+  const counts: [OdooEntity, number][] = [
+    ['category', options.categories ?? 6],
+    ['attribute', options.attributes ?? 3],
+    ['customer', options.customers ?? 25],
+    ['supplier', options.suppliers ?? 5],
+    ['product', options.products ?? 20],
+    ['order', options.orders ?? 10],
+    ['invoice', options.invoices ?? 10],
+    ['inventory', options.quants ?? 10],
+  ];
+  const created = new Map<OdooEntity, number[]>();
+  for (const [entity, n] of counts) {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push(data.create(entity, data.past()).id);
+    created.set(entity, ids);
+  }
+  data.noise(data.past());
+  const customers = created.get('customer')!;
+  const tied = customers.slice(0, options.tiedCustomers ?? 0);
+  // A bulk edit an hour ago: one transaction, one write_date for all of them.
+  const hourAgo = () => db.transaction(new Date(db.now().getTime() - 3_600_000));
+  if (tied.length > 0) db.write('res.partner', tied, { lang: 'en_US' }, hourAgo());
+  const archived = options.archivedCustomers ?? 0;
+  if (archived > 0) db.write('res.partner', customers.slice(-archived), { active: false }, hourAgo());
+}
+
+export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<FakeOdooServer> {
+  const db = new FakeOdooDatabase(options);
+  const data = new OdooDataGenerator(db, options.seed ?? 1);
+  seedOdoo(db, data, options);
+  const auth: OdooAuth = {
+    db: options.db ?? 'odoo_prod',
+    login: options.login ?? 'sync-bot@example.com',
+    password: options.password ?? 'odoo-password-5b1e9c',
+    apiKey: options.apiKey ?? '8d3f6a1c0b9e4d7f2a5c8e1b4d7f0a3c6e9b2d5f',
+    uid: 2,
+  };
+  const behaviour: FakeOdooBehaviour = {
+    latencyMs: options.latencyMs,
+    proxyStorm: options.proxyStorm,
+    onRequest: options.onRequest,
+  };
+  const requests: FakeOdooRequestLog[] = [];
+  const queued: OdooTrouble[] = [];
+  const hanging = new Set<ReturnType<typeof setTimeout>>();
+  let count = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const n = ++count;
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      return send(res, { status: 400, body: 'could not parse the body as json' });
+    }
+    const json2 = /^\/json\/2\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    const parsed: ParsedCall =
+      req.method === 'POST' && url.pathname === '/jsonrpc'
+        ? parseJsonRpc(body)
+        : req.method === 'POST' && json2
+          ? parseJson2(decodeURIComponent(json2[1]!), decodeURIComponent(json2[2]!), body)
+          : { protocol: 'other' };
+    const request: FakeOdooRequest = {
+      n,
+      at,
+      protocol: parsed.protocol,
+      ...(parsed.service ? { service: parsed.service } : {}),
+      ...(parsed.call
+        ? {
+            model: parsed.call.model,
+            method: parsed.call.method,
+            args: parsed.call.args,
+            kwargs: parsed.call.kwargs,
+            context: parsed.call.context,
+          }
+        : parsed.method
+          ? { method: parsed.method }
+          : {}),
+    };
+    await behaviour.onRequest?.(request);
+    if (behaviour.latencyMs) await delay(behaviour.latencyMs, hanging);
+
+    let trouble: string | undefined;
+    let answer: Answer | undefined;
+    const next = queued[0];
+    if (next && (next.kind !== 'fault' || parsed.call)) {
+      queued.shift();
+      trouble = next.kind === 'http' ? `http-${next.status}` : next.kind === 'fault' ? next.fault : 'hang';
+      if (next.kind === 'hang') await delay(next.ms, hanging);
+      else if (next.kind === 'http') answer = proxyPage(next.status, next.retryAfterSeconds);
+      else answer = faultAnswer(parsed, FAULTS[next.fault]());
+    }
+    if (!answer && !trouble) {
+      const storm = behaviour.proxyStorm;
+      if (storm && n % storm.every < (storm.burst ?? 1)) {
+        trouble = 'proxy-storm';
+        answer = proxyPage(storm.status ?? 429, storm.retryAfterSeconds ?? 1);
+      }
+    }
+    answer ??=
+      parsed.protocol === 'jsonrpc'
+        ? answerJsonRpc(db, auth, parsed, body)
+        : parsed.protocol === 'json2'
+          ? answerJson2(db, auth, parsed, req.headers)
+          : {
+              status: 404,
+              body: htmlPage(404, 'Not Found'),
+              headers: { 'content-type': 'text/html; charset=utf-8' },
+            };
+    requests.push({
+      ...request,
+      status: answer.status,
+      ...errorName(answer),
+      ...(trouble ? { trouble } : {}),
+    });
+    send(res, answer);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) =>
+      send(res, { status: 500, body: htmlPage(500, `fake crashed: ${String(err)}`) }),
+    );
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: root,
+    auth,
+    db,
+    data,
+    requests,
+    get requestCount() {
+      return count;
+    },
+    behaviour,
+    failNext(n, trouble) {
+      for (let i = 0; i < n; i++) queued.push(trouble);
+    },
+    connection: (settings = {}) => ({
+      baseUrl: root,
+      credentials: {
+        db: auth.db,
+        username: auth.login,
+        password: settings.protocol === 'json2' ? auth.apiKey : auth.password,
+      },
+      settings,
+    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of hanging) clearTimeout(timer);
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const FAULTS: Record<Extract<OdooTrouble, { kind: 'fault' }>['fault'], () => OdooFault> = {
+  serialization: serializationFailure,
+  operational: () => operationalError('terminating connection due to administrator command'),
+  access: () => accessError("You are not allowed to access 'Contact' (res.partner) records."),
+  validation: () => validationError('The operation cannot be completed: a constraint is violated.'),
+  user: () => userError('The operation cannot be completed.'),
+  value: () => valueError("Invalid field res.partner.x_missing in leaf ('x_missing', '=', 1)"),
+};
+
+/** A fault as each protocol carries it: HTTP 200 + `error` (JSON-RPC), its own status (JSON-2). */
+function faultAnswer(parsed: ParsedCall, fault: OdooFault): Answer {
+  if (parsed.protocol === 'json2') return { status: fault.httpStatus, body: fault.serialize() };
+  return {
+    status: 200,
+    body: {
+      jsonrpc: '2.0',
+      id: parsed.id ?? null,
+      error: { code: 200, message: 'Odoo Server Error', data: fault.serialize() },
+    },
+  };
+}
+
+function errorName(answer: Answer): { error?: string } {
+  const body = answer.body as { error?: { data?: { name?: string } }; name?: string } | null;
+  const name = body && typeof body === 'object' ? (body.error?.data?.name ?? body.name) : undefined;
+  return name ? { error: name } : {};
+}
+
+function proxyPage(status: 429 | 502 | 503 | 504, retryAfterSeconds?: number): Answer {
+  const titles = {
+    429: 'Too Many Requests',
+    502: 'Bad Gateway',
+    503: 'Service Temporarily Unavailable',
+    504: 'Gateway Time-out',
+  };
+  const retry = (status === 429 || status === 503) && retryAfterSeconds !== undefined;
+  return {
+    status,
+    body: htmlPage(status, titles[status]),
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      ...(retry ? { 'retry-after': String(retryAfterSeconds) } : {}),
+    },
+  };
+}
+
+function htmlPage(status: number, title: string): string {
+  return `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type':
+      typeof answer.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    ...answer.headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+function delay(ms: number, timers: Set<ReturnType<typeof setTimeout>>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.add(timer);
+  });
+}
