@@ -127,7 +127,9 @@ export class OdooDataGenerator {
     const first = this.pick(FIRST);
     const last = this.pick(LAST);
     const parent =
-      !company && this.chance(0.3) ? this.anyOf('res.partner', (r) => r.is_company === true) : undefined;
+      !company && this.chance(0.3)
+        ? this.anyOf('res.partner', (r) => r.is_company === true && r.id !== REF.companyPartner)
+        : undefined;
     const country = this.pick(Object.keys(REF.countries));
     const email = this.chance(0.8) ? `${first}.${last}.${this.int(1e6)}@example.com`.toLowerCase() : null;
     return this.db.create(
