@@ -54,10 +54,14 @@ export interface SourceHttpOptions {
   maxRetryAfterMs?: number;
   /** Literal values (keys, secrets, tokens) that must never appear in an error. */
   secrets?: readonly string[];
-  /** The vendor's message and details for a failed response; the status still decides the error class. */
+  /**
+   * The vendor's message and details for a failed response. The HTTP status decides the error
+   * class, unless the vendor's body says more (`status`: Odoo's JSON-2 answers a bad domain with
+   * 500 and the exception's name): then that status classifies it, through the same factory.
+   */
   describeFailure?: (
     failure: HttpFailure,
-  ) => { message: string; details?: Record<string, unknown> } | undefined;
+  ) => { message: string; status?: number; details?: Record<string, unknown> } | undefined;
   logger?: Logger;
 }
 
@@ -212,13 +216,17 @@ export class SourceHttpClient {
     };
     const described = this.options.describeFailure?.(failure) ?? defaultDescription(failure);
     const prefix = `${this.options.source} ${method} ${failure.url}: ${status}`;
-    throw sourceErrorFromStatus(status, redactText(`${prefix} ${described.message}`, this.options.secrets), {
-      retryAfterMs: failure.retryAfterMs,
-      details: this.redactDetails({
-        ...described.details,
-        ...(json.ok ? {} : { contentType, excerpt: failure.excerpt }),
-      }),
-    });
+    throw sourceErrorFromStatus(
+      described.status ?? status,
+      redactText(`${prefix} ${described.message}`, this.options.secrets),
+      {
+        retryAfterMs: failure.retryAfterMs,
+        details: this.redactDetails({
+          ...described.details,
+          ...(json.ok ? {} : { contentType, excerpt: failure.excerpt }),
+        }),
+      },
+    );
   }
 
   /** Vendor details may quote the request back (parameter errors): no secret survives. */
@@ -239,7 +247,11 @@ export class SourceHttpClient {
   }
 }
 
-function defaultDescription(failure: HttpFailure): { message: string; details?: Record<string, unknown> } {
+function defaultDescription(failure: HttpFailure): {
+  message: string;
+  status?: number;
+  details?: Record<string, unknown>;
+} {
   if (failure.json === undefined) {
     return {
       message: `non-JSON error body (${failure.contentType || 'no content type'}): "${failure.excerpt}"`,

@@ -333,6 +333,7 @@ export class OdooDataGenerator {
         state,
         payment_state: paid,
         partner_id: moveType === 'entry' ? null : partner.id,
+        date: dateOf(stamp),
         invoice_date: state === 'draft' && this.chance(0.5) ? null : dateOf(stamp),
         invoice_date_due: state === 'draft' ? null : dateOf(stamp + 30 * DAY_MICROS),
         invoice_origin: this.chance(0.5) ? `S${String(1 + this.int(999)).padStart(5, '0')}` : null,

@@ -27,7 +27,8 @@ const METHODS: Record<string, MethodSpec> = {
   search_count: {
     params: ['domain', 'limit'],
     run: (db, model, a, ctx) =>
-      db.search(model, a.domain, { activeTest: activeTest(ctx), limit: int(a.limit, 'limit') }).length,
+      db.search(model, a.domain, { activeTest: activeTest(ctx), limit: int(a.limit, 'limit'), order: 'id' })
+        .length,
   },
   search: {
     params: ['domain', 'offset', 'limit', 'order'],

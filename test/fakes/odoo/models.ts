@@ -237,6 +237,7 @@ export const MODELS: Record<string, ModelSpec> = Object.fromEntries(
       {
         name: f('char', 'Number'),
         move_type: f('selection', 'Type'),
+        date: f('date', 'Date'),
         state: f('selection', 'Status'),
         payment_state: f('selection', 'Payment Status'),
         partner_id: m2o('res.partner', 'Partner'),

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ValidationError } from '../../errors.js';
+
+/**
+ * What an Odoo connection carries. `password` is the user's password or an
+ * API key for JSON-RPC, and the API key for JSON-2 (which needs no login).
+ */
+export const odooCredentialsSchema = z.object({
+  db: z.string().trim().min(1, 'must not be empty (Odoo database name)'),
+  username: z.string().trim().min(1, 'must not be empty (Odoo login)'),
+  password: z.string().min(1, 'must not be empty (Odoo password or API key)'),
+});
+export type OdooCredentials = z.infer<typeof odooCredentialsSchema>;
+
+export const odooProtocols = ['jsonrpc', 'json2'] as const;
+
+/** Odoo connection settings (`--setting k=v`, or `settings` in the API body). */
+export const odooSettingsSchema = z
+  .object({
+    /**
+     * `jsonrpc`: `/jsonrpc` with `common.authenticate` then `object.execute_kw` (every Odoo
+     * version; deprecated from 19). `json2`: `/json/2/<model>/<method>` with the API key as
+     * bearer token (Odoo ≥ 19). @defaultValue 'jsonrpc'
+     */
+    protocol: z
+      .enum(odooProtocols, { error: `must be one of ${odooProtocols.join(', ')}` })
+      .default('jsonrpc'),
+    /** Requests per second to this Odoo server, shared by every job and worker. @defaultValue 10 */
+    rateLimitPerSecond: z.coerce.number().positive('must be a positive number').max(1000).default(10),
+    /**
+     * Incremental runs start this many seconds before the last run's cursor: Odoo stamps
+     * `write_date` at the start of a transaction, so a long transaction can commit a change dated
+     * before records already synced. Records read again are unchanged for the mirror.
+     * @defaultValue 60
+     */
+    incrementalOverlapSeconds: z.coerce.number().int().min(0).max(86_400).default(60),
+  })
+  .loose();
+export type OdooSettings = z.infer<typeof odooSettingsSchema>;
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${what}.${i.path.join('.')}: ${i.message}`);
+  throw new ValidationError(`invalid Odoo connection: ${issues.join('; ')}`, issues);
+}
+
+export function parseOdooCredentials(value: unknown): OdooCredentials {
+  return parse(odooCredentialsSchema, value, 'credentials');
+}
+
+export function parseOdooSettings(value: unknown): OdooSettings {
+  return parse(odooSettingsSchema, value, 'settings');
+}
