@@ -57,7 +57,8 @@ export class FakeOdooDatabase implements DomainContext {
   /** The timestamp of a new transaction: the clock, strictly after the previous transaction. */
   transaction(at?: Date): number {
     if (at) return this.stamp(microsOfDate(at));
-    this.lastTx = Math.max(this.lastTx + 1, this.clockMicros);
+    // A real transaction starts somewhere inside its second, hardly ever on .000000.
+    this.lastTx = Math.max(this.lastTx + 1, this.clockMicros + 123_457);
     return this.stamp(this.lastTx);
   }
 
