@@ -57,7 +57,10 @@ export function describeOdooException(
   // JSON-RPC code 100: the web session expired (session-based clients only).
   const status = code === 100 ? 401 : statusOfOdooError(name, message);
   const first = message.split('\n')[0]!.slice(0, 300);
-  return { status, text: `${name}: ${first}${HINTS[status] ?? ''}` };
+  const hint = /object \S+ doesn't exist|the model '[^']+' does not exist/i.test(first)
+    ? ' (is the Odoo app that provides this model installed?)'
+    : (HINTS[status] ?? '');
+  return { status, text: `${name}: ${first}${hint}` };
 }
 
 /** A typed error for an Odoo exception met while calling `what` (e.g. "res.partner.search_read"). */

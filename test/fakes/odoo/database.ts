@@ -23,6 +23,8 @@ export interface FakeOdooClockOptions {
    * @defaultValue 'microsecond'
    */
   writeDatePrecision?: 'microsecond' | 'second';
+  /** Models whose app is not installed: calls on them fail as on such a database. @defaultValue [] */
+  uninstalled?: string[];
 }
 
 /**
@@ -38,8 +40,10 @@ export class FakeOdooDatabase implements DomainContext {
   private readonly tables = new Map<string, Map<number, Row>>();
   private readonly nextIds = new Map<string, number>();
   private readonly idLists = new Map<string, number[]>();
+  private readonly uninstalled: Set<string>;
 
   constructor(options: FakeOdooClockOptions = {}) {
+    this.uninstalled = new Set(options.uninstalled ?? []);
     this.clockMicros = microsOfDate(options.now ?? new Date('2025-06-01T12:00:00Z'));
     this.precision = options.writeDatePrecision ?? 'microsecond';
   }
@@ -64,6 +68,11 @@ export class FakeOdooDatabase implements DomainContext {
 
   private stamp(micros: number): number {
     return this.precision === 'second' ? Math.floor(micros / 1_000_000) * 1_000_000 : micros;
+  }
+
+  /** The model exists in this database (its app is installed). */
+  installed(model: string): boolean {
+    return modelSpec(model) !== undefined && !this.uninstalled.has(model);
   }
 
   spec(model: string): ModelSpec {

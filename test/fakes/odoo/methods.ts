@@ -1,6 +1,5 @@
 import type { FakeOdooDatabase } from './database.js';
 import { accessError, attributeError, typeError, userError, valueError } from './faults.js';
-import { modelSpec } from './models.js';
 import type { Row } from './values.js';
 
 /**
@@ -65,7 +64,7 @@ export function callModel(db: FakeOdooDatabase, call: ModelCall): unknown {
   if (call.method.startsWith('_')) {
     throw accessError(`Private methods (such as ${call.model}.${call.method}) cannot be called remotely.`);
   }
-  if (!modelSpec(call.model)) throw userError(`Object ${call.model} doesn't exist`);
+  if (!db.installed(call.model)) throw userError(`Object ${call.model} doesn't exist`);
   const spec = Object.hasOwn(METHODS, call.method) ? METHODS[call.method] : undefined;
   if (!spec) throw attributeError(`'${call.model}' object has no attribute '${call.method}'`);
   return spec.run(db, call.model, bind(call.method, spec.params, call.args, call.kwargs), call.context);

@@ -1,7 +1,6 @@
 import type { FakeOdooDatabase } from './database.js';
 import { accessDenied, OdooFault, operationalError } from './faults.js';
 import { callModel, hasMethod, type ModelCall } from './methods.js';
-import { modelSpec } from './models.js';
 
 /**
  * The two wire protocols over one database.
@@ -155,7 +154,7 @@ export function answerJson2(
     return werkzeug(404, 'NotFound', `database ${JSON.stringify(database)} not found`);
   }
   const call = parsed.call!;
-  if (!modelSpec(call.model)) return werkzeug(404, 'NotFound', `the model '${call.model}' does not exist`);
+  if (!db.installed(call.model)) return werkzeug(404, 'NotFound', `the model '${call.model}' does not exist`);
   if (!hasMethod(call.method)) {
     return werkzeug(404, 'NotFound', `the model '${call.model}' does not have a '${call.method}' method`);
   }
