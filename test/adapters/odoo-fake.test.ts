@@ -168,13 +168,26 @@ describe('write_date: stored with microseconds, read in seconds', () => {
   });
 });
 
+interface RpcAnswer {
+  jsonrpc: '2.0';
+  id: unknown;
+  result?: unknown;
+  error?: { code: number; message: string; data: { name: string; message: string } };
+}
+
+/** A JSON-2 error body (a success is the bare result). */
+interface Json2Error {
+  name: string;
+  message: string;
+}
+
 async function rpc(fake: FakeOdooServer, service: string, method: string, args: unknown[]) {
   const res = await fetch(`${fake.url}/jsonrpc`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: 7 }),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as RpcAnswer };
 }
 
 async function json2(fake: FakeOdooServer, path: string, body: unknown, key = fake.auth.apiKey) {
@@ -187,7 +200,7 @@ async function json2(fake: FakeOdooServer, path: string, body: unknown, key = fa
     },
     body: JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Json2Error };
 }
 
 describe('JSON-RPC', () => {
@@ -252,10 +265,10 @@ describe('JSON-RPC', () => {
       [],
       { nope: 1 },
     ]);
-    expect(bad.body.error.data.name).toBe('builtins.TypeError');
+    expect(bad.body.error!.data.name).toBe('builtins.TypeError');
     const missingDb = await rpc(fake, 'common', 'authenticate', ['other_db', 'x', 'y', {}]);
-    expect(missingDb.body.error.data).toMatchObject({ name: 'psycopg2.OperationalError' });
-    expect(missingDb.body.error.data.message).toMatch(/database "other_db" does not exist/);
+    expect(missingDb.body.error!.data).toMatchObject({ name: 'psycopg2.OperationalError' });
+    expect(missingDb.body.error!.data.message).toMatch(/database "other_db" does not exist/);
   });
 
   test('read skips records unlinked since the search', async () => {
