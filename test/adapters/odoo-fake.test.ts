@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { FakeOdooDatabase } from '../fakes/odoo/database.js';
 import { OdooFault } from '../fakes/odoo/faults.js';
 import { createReferenceData } from '../fakes/odoo/reference.js';
+import { startOdooStore } from '../fakes/odoo/control.js';
 import type { FakeOdooServer } from '../fakes/odoo/server.js';
 import { useFakeOdoo } from './odoo-helpers.js';
 
@@ -356,5 +357,35 @@ describe('the proxy and the request log', () => {
       'http-502',
     ]);
     expect(fake.requests[2]).toMatchObject({ model: 'res.partner', method: 'search_count', args: [[]] });
+  });
+});
+
+describe('the store control the shared suites drive', () => {
+  test('seed, modify, add, archive and remove report the ids they touched', async () => {
+    const store = await startOdooStore();
+    try {
+      expect(store.ids('customer')).toEqual([]);
+      const seeded = store.seed('customer', 40);
+      expect(store.ids('customer')).toEqual(seeded);
+      const modified = store.modify('customer', 4);
+      expect(modified).toHaveLength(4);
+      const stamps = modified.map(
+        (id) => store.server.db.row('res.partner', Number(id))!.write_date as number,
+      );
+      expect(new Set(stamps).size).toBe(4); // one transaction each
+      const added = store.add('customer', 3);
+      const archived = store.archive('customer', 2);
+      expect(archived.every((id) => store.server.db.row('res.partner', Number(id))!.active === false)).toBe(
+        true,
+      );
+      const removed = store.remove('customer', 5);
+      expect(store.ids('customer')).toHaveLength(40 + 3 - 5);
+      expect(store.ids('customer')).toEqual(expect.arrayContaining(added));
+      for (const id of removed) expect(store.ids('customer')).not.toContain(id);
+      expect(() => store.archive('category', 1)).toThrow(/cannot be archived/);
+      expect(store.badCredentials.password).not.toBe(store.credentials.password);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -313,8 +313,10 @@ export class OdooDataGenerator {
   }
 
   private invoice(at: number | undefined, moveType: string): Row {
-    const partner =
-      this.anyOf('res.partner', (r) => (r.customer_rank as number) > 0) ?? this.create('customer', at);
+    const customerMove = moveType === 'out_invoice' || moveType === 'out_refund';
+    const partner = customerMove
+      ? (this.anyOf('res.partner', (r) => (r.customer_rank as number) > 0) ?? this.create('customer', at))
+      : this.db.row('res.partner', REF.companyPartner)!;
     const stamp = at ?? this.db.transaction();
     const state = this.pick(['draft', 'posted', 'posted', 'posted', 'cancel']);
     const prefix =

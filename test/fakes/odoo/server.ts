@@ -53,6 +53,8 @@ export interface FakeOdooSeedOptions extends FakeOdooClockOptions {
   tiedCustomers?: number;
   /** Seeded customers archived (`active = false`). @defaultValue 0 */
   archivedCustomers?: number;
+  /** Records beside the synced ones that must not be synced (a vendor bill, a misc entry, a virtual-location quant). @defaultValue true */
+  noise?: boolean;
 }
 
 export type OdooTrouble =
@@ -147,7 +149,7 @@ export function seedOdoo(db: FakeOdooDatabase, data: OdooDataGenerator, options:
     for (let i = 0; i < n; i++) ids.push(data.create(entity, data.past()).id);
     created.set(entity, ids);
   }
-  data.noise(data.past());
+  if (options.noise !== false) data.noise(data.past());
   const customers = created.get('customer')!;
   const tied = customers.slice(0, options.tiedCustomers ?? 0);
   // A bulk edit an hour ago: one transaction, one write_date for all of them.
