@@ -1,32 +1,32 @@
 import { describe, expect, test } from 'vitest';
-import { statusOfOdooError } from '../../src/adapters/odoo/faults.js';
+import { kindOfOdooError } from '../../src/adapters/odoo/faults.js';
 import type { OdooTrouble } from '../fakes/odoo/server.js';
-import { collect, MemoryRateGate, pageRequest, rejection } from './woo-helpers.js';
+import { collect, MemoryRateBudget, pageRequest, rejection } from './woo-helpers.js';
 import { dataCalls, odooAdapter, PROTOCOLS, useFakeOdoo } from './odoo-helpers.js';
 
 const start = useFakeOdoo({ customers: 20 });
 
 describe('exception names classify, whatever the HTTP status they come with', () => {
   test.each([
-    ['odoo.exceptions.AccessDenied', 401],
-    ['odoo.exceptions.AccessError', 403],
-    ['odoo.exceptions.ValidationError', 400],
-    ['odoo.exceptions.UserError', 400],
-    ['builtins.ValueError', 400],
-    ['builtins.TypeError', 400],
-    ['werkzeug.exceptions.Unauthorized', 401],
-    ['werkzeug.exceptions.NotFound', 404],
-    ['psycopg2.errors.SerializationFailure', 503],
-    ['psycopg2.OperationalError', 503],
-    ['odoo.exceptions.MissingError', 500],
-    ['builtins.RecursionError', 500],
-  ])('%s → %i', (name, status) => {
-    expect(statusOfOdooError(name, 'whatever')).toBe(status);
+    ['odoo.exceptions.AccessDenied', 'auth'],
+    ['odoo.exceptions.AccessError', 'forbidden'],
+    ['odoo.exceptions.ValidationError', 'bad_request'],
+    ['odoo.exceptions.UserError', 'bad_request'],
+    ['builtins.ValueError', 'bad_request'],
+    ['builtins.TypeError', 'bad_request'],
+    ['werkzeug.exceptions.Unauthorized', 'auth'],
+    ['werkzeug.exceptions.NotFound', 'not_found'],
+    ['psycopg2.errors.SerializationFailure', 'unavailable'],
+    ['psycopg2.OperationalError', 'unavailable'],
+    ['odoo.exceptions.MissingError', 'unavailable'],
+    ['builtins.RecursionError', 'unavailable'],
+  ])('%s → %s', (name, kind) => {
+    expect(kindOfOdooError(name, 'whatever')).toBe(kind);
   });
 
   test('a database that does not exist is not worth a retry', () => {
-    expect(statusOfOdooError('psycopg2.OperationalError', 'FATAL:  database "shop" does not exist')).toBe(
-      404,
+    expect(kindOfOdooError('psycopg2.OperationalError', 'FATAL:  database "shop" does not exist')).toBe(
+      'not_found',
     );
   });
 });
@@ -83,13 +83,13 @@ describe.each(PROTOCOLS)('%s', (protocol) => {
 
   test('429 with Retry-After: every worker is told to pause, then the request is retried', async () => {
     const fake = await start();
-    const gate = new MemoryRateGate();
-    const adapter = odooAdapter(fake, { protocol, rateGate: gate });
+    const budget = new MemoryRateBudget();
+    const adapter = odooAdapter(fake, { protocol, rateBudget: budget });
     await adapter.open();
     fake.failNext(1, { kind: 'http', status: 429, retryAfterSeconds: 1 });
     const total = await adapter.count({ entity: 'customer', mode: 'full', since: null });
     expect(total).toBe(20);
-    expect(gate.pauses).toEqual([1000]);
+    expect(budget.pauses).toEqual([1000]);
     expect(dataCalls(fake, 'search_count').map((r) => r.trouble ?? 'answered')).toEqual([
       'http-429',
       'answered',

@@ -1,5 +1,6 @@
-import { ErrorCodes, SourceError, type SyncWorkerError } from '../../errors.js';
-import { classifySourceError } from '../http/classify.js';
+import { classify, sourceError, type SyncWorkerError } from '../../errors.js';
+import { compareNumericIds } from '../compare-ids.js';
+import { redactText } from '../http/redact.js';
 import type {
   AdapterContext,
   CountRequest,
@@ -60,7 +61,7 @@ export class OdooAdapter implements SourceAdapter {
   }
 
   compareIds(a: string, b: string): number {
-    return Number(a) - Number(b);
+    return compareNumericIds(a, b);
   }
 
   async count(request: CountRequest): Promise<number> {
@@ -76,10 +77,10 @@ export class OdooAdapter implements SourceAdapter {
     const route = odooRouteOf(request.entity);
     const checkpoint = parseOdooCheckpoint(request.checkpoint);
     if (checkpoint && checkpoint.walk !== 'keyset') {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `Odoo: a ${checkpoint.walk} checkpoint cannot resume a page walk`,
-      );
+      throw sourceError({
+        kind: 'incompatible',
+        message: `Odoo: a ${checkpoint.walk} checkpoint cannot resume a page walk`,
+      });
     }
     const start: KeysetPosition = checkpoint
       ? { from: checkpoint.from, ...(checkpoint.tie ? { tie: checkpoint.tie } : {}) }
@@ -136,7 +137,7 @@ export class OdooAdapter implements SourceAdapter {
   }
 
   classifyError(err: unknown): SyncWorkerError {
-    return classifySourceError(err, { source: 'Odoo', secrets: this.client.secrets });
+    return classify(err, { where: 'Odoo', redact: (text) => redactText(text, this.client.secrets) });
   }
 
   /** The `write_date` second an incremental run starts from (cursor minus the overlap), or null. */
@@ -194,9 +195,7 @@ export class OdooAdapter implements SourceAdapter {
     }
     const available = await known;
     if (!available.has('write_date')) {
-      throw new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Odoo ${model}: fields_get lists no write_date`, {
-        retry: 'fatal',
-      });
+      throw sourceError({ kind: 'incompatible', message: `Odoo ${model}: fields_get lists no write_date` });
     }
     return wanted.filter((name) => available.has(name));
   }
@@ -206,8 +205,6 @@ function idsIn(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
 }
 
-function badAnswer(model: string, method: string, expected: string): SourceError {
-  return new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Odoo ${model}.${method}: expected ${expected}`, {
-    retry: 'retryable',
-  });
+function badAnswer(model: string, method: string, expected: string): SyncWorkerError {
+  return sourceError({ kind: 'bad_response', message: `Odoo ${model}.${method}: expected ${expected}` });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, SourceError, SyncWorkerError } from '../../errors.js';
+import { ErrorCodes, sourceError, SyncWorkerError } from '../../errors.js';
 import type { PageCheckpoint } from '../types.js';
 
 /**
@@ -40,9 +40,7 @@ export function parseOdooCheckpoint(value: PageCheckpoint | null | undefined): O
 export function odooId(raw: unknown, model: string): number {
   const id = (raw as { id?: unknown } | null)?.id;
   if (typeof id === 'number' && Number.isInteger(id) && id > 0) return id;
-  throw new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Odoo ${model}: a record has no integer id`, {
-    retry: 'fatal',
-  });
+  throw sourceError({ kind: 'incompatible', message: `Odoo ${model}: a record has no integer id` });
 }
 
 /** The `write_date` second of a raw record (`YYYY-MM-DD HH:MM:SS`, UTC). */
@@ -51,11 +49,10 @@ export function odooWriteSecond(raw: unknown, model: string): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(value)) {
     return value.slice(0, 19).replace('T', ' ');
   }
-  throw new SourceError(
-    ErrorCodes.SOURCE_BAD_RESPONSE,
-    `Odoo ${model}: record ${String((raw as { id?: unknown } | null)?.id)} has no write_date`,
-    { retry: 'fatal' },
-  );
+  throw sourceError({
+    kind: 'incompatible',
+    message: `Odoo ${model}: record ${String((raw as { id?: unknown } | null)?.id)} has no write_date`,
+  });
 }
 
 /** A UTC instant as Odoo's naive UTC datetime, whole seconds, shifted by `deltaSeconds`. */

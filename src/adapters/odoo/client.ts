@@ -1,5 +1,10 @@
-import { ErrorCodes, SourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
-import { SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
+import { sourceError, type SyncWorkerError } from '../../errors.js';
+import {
+  SourceHttpClient,
+  type FailureDescription,
+  type HttpFailure,
+  type JsonResponse,
+} from '../http/source-http.js';
 import type { AdapterContext } from '../types.js';
 import { describeOdooException, odooError } from './faults.js';
 import {
@@ -47,7 +52,7 @@ export class OdooClient {
     this.secrets = [this.credentials.password];
     this.http = new SourceHttpClient({
       source: 'Odoo',
-      rateGate: context.rateGate,
+      rateBudget: context.rateBudget,
       timeoutMs: context.httpTimeoutMs,
       requestRetries: context.requestRetries,
       retryBaseMs: context.retryBaseMs,
@@ -73,12 +78,14 @@ export class OdooClient {
       signal,
     );
     if (typeof uid !== 'number' || uid <= 0) {
-      throw sourceErrorFromStatus(
-        401,
-        `Odoo ${this.root}: login refused for "${username}" on database "${db}" ` +
+      throw sourceError({
+        kind: 'auth',
+        message:
+          `Odoo ${this.root}: login refused for "${username}" on database "${db}" ` +
           '(common.authenticate answered false): check the login and the password or API key',
-        { details: { odooUid: uid ?? null } },
-      );
+        status: 200,
+        details: { odooUid: uid ?? null },
+      });
     }
     this.uid = uid;
   }
@@ -147,33 +154,30 @@ function jsonRpcError(what: string, res: JsonResponse): SyncWorkerError | undefi
       message?: unknown;
       data?: { name?: unknown; message?: unknown };
     };
-    return odooError(what, {
-      name: typeof error.data?.name === 'string' ? error.data.name : 'unknown',
-      message:
-        typeof error.data?.message === 'string'
-          ? error.data.message
-          : typeof error.message === 'string'
-            ? error.message
-            : JSON.stringify(error).slice(0, 200),
-      code: error.code,
-    });
+    const message =
+      typeof error.data?.message === 'string'
+        ? error.data.message
+        : typeof error.message === 'string'
+          ? error.message
+          : JSON.stringify(error).slice(0, 200);
+    const name = typeof error.data?.name === 'string' ? error.data.name : 'unknown';
+    return odooError(what, { name, message, code: error.code }, res.status);
   }
   if (body && typeof body === 'object' && 'result' in body) return undefined;
-  return new SourceError(ErrorCodes.SOURCE_BAD_RESPONSE, `Odoo ${what}: the answer is no JSON-RPC result`, {
+  return sourceError({
+    kind: 'bad_response',
+    message: `Odoo ${what}: the answer is no JSON-RPC result`,
     status: res.status,
-    retry: 'retryable',
   });
 }
 
 /** JSON-2's error body `{name, message, arguments, context, debug}`: the exception's name classifies it. */
-export function describeOdooFailure(
-  failure: HttpFailure,
-): { message: string; status: number; details: Record<string, unknown> } | undefined {
+export function describeOdooFailure(failure: HttpFailure): FailureDescription | undefined {
   const body = failure.json as { name?: unknown; message?: unknown } | undefined;
   if (!body || typeof body !== 'object' || typeof body.name !== 'string') return undefined;
-  const { status, text } = describeOdooException(
+  const { kind, text } = describeOdooException(
     body.name,
     typeof body.message === 'string' ? body.message : '',
   );
-  return { message: text, status, details: { odooError: body.name } };
+  return { message: text, kind, details: { odooError: body.name } };
 }

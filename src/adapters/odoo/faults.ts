@@ -1,26 +1,24 @@
-import { sourceErrorFromStatus, type SourceError } from '../../errors.js';
+import { sourceError, type SourceError, type SourceFailureKind } from '../../errors.js';
 
 /**
- * Odoo's exceptions → the retry class, through the one factory
- * (`sourceErrorFromStatus`): the exception's Python name decides, whatever
- * the HTTP status it came with (JSON-RPC answers every error with 200, JSON-2
- * answers a bad domain with 500). Unknown names are retryable, as every
- * unknown error is.
+ * Odoo's exceptions → the kind of failure, through the one factory
+ * (`sourceError` in errors.ts decides code and retry class): the exception's
+ * Python name decides, whatever the HTTP status it came with (JSON-RPC answers
+ * every error with 200, JSON-2 answers a bad domain with 500). Unknown names
+ * are `unavailable` — retryable, as every unknown error is.
  */
-
-/** The HTTP status that classifies an Odoo exception like its meaning. */
-export function statusOfOdooError(name: string, message: string): number {
+export function kindOfOdooError(name: string, message: string): SourceFailureKind {
   const short = name.slice(name.lastIndexOf('.') + 1);
   switch (short) {
     case 'AccessDenied':
     case 'SessionExpiredException':
     case 'Unauthorized':
-      return 401;
+      return 'auth';
     case 'AccessError':
     case 'Forbidden':
-      return 403;
+      return 'forbidden';
     case 'NotFound':
-      return 404;
+      return 'not_found';
     case 'ValidationError':
     case 'UserError':
     case 'RedirectWarning':
@@ -30,44 +28,48 @@ export function statusOfOdooError(name: string, message: string): number {
     case 'AttributeError':
     case 'UnprocessableEntity':
     case 'BadRequest':
-      return 400;
+      return 'bad_request';
     default:
       break;
   }
-  if (name.startsWith('psycopg2.')) {
-    // A database name that does not exist fails when the registry loads: no retry will find it.
-    if (/database ".*" does not exist/.test(message)) return 404;
-    return 503; // serialization failures, deadlocks, lost connections: retry
-  }
-  return 500;
+  // A database name that does not exist fails in psycopg2 when the registry loads: no retry finds it.
+  if (name.startsWith('psycopg2.') && /database ".*" does not exist/.test(message)) return 'not_found';
+  // Serialization failures, deadlocks, lost connections, a record unlinked mid-call, the unknown: retry.
+  return 'unavailable';
 }
 
-const HINTS: Record<number, string> = {
-  401: ' (check the database name, the login and the password or API key)',
-  403: ' (the Odoo user lacks read access to this model)',
-  404: ' (check the database name and the URL)',
+const HINTS: Partial<Record<SourceFailureKind, string>> = {
+  auth: ' (check the database name, the login and the password or API key)',
+  forbidden: ' (the Odoo user lacks read access to this model)',
+  not_found: ' (check the database name and the URL)',
 };
 
-/** How an Odoo exception reads and classifies: `AccessError: … (hint)` and its status. */
+/** How an Odoo exception reads and classifies: `AccessError: … (hint)` and its kind. */
 export function describeOdooException(
   name: string,
   message: string,
   code?: unknown,
-): { status: number; text: string } {
+): { kind: SourceFailureKind; text: string } {
   // JSON-RPC code 100: the web session expired (session-based clients only).
-  const status = code === 100 ? 401 : statusOfOdooError(name, message);
+  const kind = code === 100 ? 'auth' : kindOfOdooError(name, message);
   const first = message.split('\n')[0]!.slice(0, 300);
   const hint = /object \S+ doesn't exist|the model '[^']+' does not exist/i.test(first)
     ? ' (is the Odoo app that provides this model installed?)'
-    : (HINTS[status] ?? '');
-  return { status, text: `${name}: ${first}${hint}` };
+    : (HINTS[kind] ?? '');
+  return { kind, text: `${name}: ${first}${hint}` };
 }
 
 /** A typed error for an Odoo exception met while calling `what` (e.g. "res.partner.search_read"). */
 export function odooError(
   what: string,
   error: { name: string; message: string; code?: unknown },
+  httpStatus: number,
 ): SourceError {
-  const { status, text } = describeOdooException(error.name, error.message, error.code);
-  return sourceErrorFromStatus(status, `Odoo ${what}: ${text}`, { details: { odooError: error.name } });
+  const { kind, text } = describeOdooException(error.name, error.message, error.code);
+  return sourceError({
+    kind,
+    message: `Odoo ${what}: ${text}`,
+    status: httpStatus,
+    details: { odooError: error.name },
+  });
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, SourceError } from '../../errors.js';
+import { sourceError } from '../../errors.js';
 import { odooId, odooSecond, odooWriteSecond, type KeysetPosition } from './checkpoint.js';
 import type { OdooDomain } from './entities.js';
 
@@ -96,12 +96,12 @@ function ascendingSeconds(raw: unknown[], model: string): string[] {
   const seconds = raw.map((r) => odooWriteSecond(r, model));
   for (let i = 1; i < seconds.length; i++) {
     if (seconds[i]! < seconds[i - 1]!) {
-      throw new SourceError(
-        ErrorCodes.SOURCE_BAD_RESPONSE,
-        `Odoo ${model}: records are not in ascending write_date order (${seconds[i - 1]} then ${seconds[i]}); ` +
+      throw sourceError({
+        kind: 'incompatible',
+        message:
+          `Odoo ${model}: records are not in ascending write_date order (${seconds[i - 1]} then ${seconds[i]}); ` +
           'a module may be overriding the search order',
-        { retry: 'fatal' },
-      );
+      });
     }
   }
   return seconds;

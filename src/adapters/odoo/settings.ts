@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
+import { extraSetting, rateLimitPerSecond, requiredString } from '../definition-fields.js';
 
 /**
  * What an Odoo connection carries. `password` is the user's password or an
- * API key for JSON-RPC, and the API key for JSON-2 (which needs no login).
+ * API key for JSON-RPC, and the API key for JSON-2 (which ignores the login).
  */
 export const odooCredentialsSchema = z.object({
-  db: z.string().trim().min(1, 'must not be empty (Odoo database name)'),
-  username: z.string().trim().min(1, 'must not be empty (Odoo login)'),
-  password: z.string().min(1, 'must not be empty (Odoo password or API key)'),
+  db: requiredString('Odoo database name'),
+  username: requiredString('Odoo login'),
+  password: requiredString('Odoo password or API key'),
 });
 export type OdooCredentials = z.infer<typeof odooCredentialsSchema>;
 
 export const odooProtocols = ['jsonrpc', 'json2'] as const;
 
-/** Odoo connection settings (`--setting k=v`, or `settings` in the API body). */
+/** Odoo connection settings (`--protocol`, `--setting k=v`, or `settings` in the API body); unknown keys are kept. */
 export const odooSettingsSchema = z
   .object({
     /**
@@ -25,17 +26,21 @@ export const odooSettingsSchema = z
     protocol: z
       .enum(odooProtocols, { error: `must be one of ${odooProtocols.join(', ')}` })
       .default('jsonrpc'),
-    /** Requests per second to this Odoo server, shared by every job and worker. @defaultValue 10 */
-    rateLimitPerSecond: z.coerce.number().positive('must be a positive number').max(1000).default(10),
+    rateLimitPerSecond,
     /**
      * Incremental runs start this many seconds before the last run's cursor: Odoo stamps
      * `write_date` at the start of a transaction, so a long transaction can commit a change dated
      * before records already synced. Records read again are unchanged for the mirror.
      * @defaultValue 60
      */
-    incrementalOverlapSeconds: z.coerce.number().int().min(0).max(86_400).default(60),
+    incrementalOverlapSeconds: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 or more')
+      .max(86_400, 'must be at most 86400 (a day)')
+      .default(60),
   })
-  .loose();
+  .catchall(extraSetting);
 export type OdooSettings = z.infer<typeof odooSettingsSchema>;
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
