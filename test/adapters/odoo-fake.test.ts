@@ -191,6 +191,18 @@ async function rpc(fake: FakeOdooServer, service: string, method: string, args: 
   return { status: res.status, body: (await res.json()) as RpcAnswer };
 }
 
+/** `object.execute_kw(db, uid 2, password, model, method, args, kwargs)`. */
+function executeKw(
+  fake: FakeOdooServer,
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs: Record<string, unknown> = {},
+  password = fake.auth.password,
+) {
+  return rpc(fake, 'object', 'execute_kw', [fake.auth.db, 2, password, model, method, args, kwargs]);
+}
+
 async function json2(fake: FakeOdooServer, path: string, body: unknown, key = fake.auth.apiKey) {
   const res = await fetch(`${fake.url}/json/2/${path}`, {
     method: 'POST',
@@ -216,20 +228,11 @@ describe('JSON-RPC', () => {
 
   test('execute_kw: values in Odoo shapes; errors with HTTP 200 and the exception name', async () => {
     const fake = await start({ customers: 30 });
-    const { db, password } = fake.auth;
-    const read = await rpc(fake, 'object', 'execute_kw', [
-      db,
-      2,
-      password,
-      'res.partner',
-      'search_read',
-      [[['customer_rank', '>', 0]]],
-      {
-        fields: ['email', 'parent_id', 'state_id', 'write_date', 'category_id'],
-        limit: 30,
-        context: { active_test: false },
-      },
-    ]);
+    const read = await executeKw(fake, 'res.partner', 'search_read', [[['customer_rank', '>', 0]]], {
+      fields: ['email', 'parent_id', 'state_id', 'write_date', 'category_id'],
+      limit: 30,
+      context: { active_test: false },
+    });
     const rows = read.body.result as Record<string, unknown>[];
     expect(rows).toHaveLength(30);
     expect(rows.some((r) => r.email === false)).toBe(true);
@@ -242,30 +245,14 @@ describe('JSON-RPC', () => {
       true,
     );
 
-    const denied = await rpc(fake, 'object', 'execute_kw', [
-      db,
-      2,
-      'wrong',
-      'res.partner',
-      'search_count',
-      [[]],
-      {},
-    ]);
+    const denied = await executeKw(fake, 'res.partner', 'search_count', [[]], {}, 'wrong');
     expect(denied.status).toBe(200);
     expect(denied.body.error).toMatchObject({
       code: 200,
       message: 'Odoo Server Error',
       data: { name: 'odoo.exceptions.AccessDenied', message: 'Access Denied' },
     });
-    const bad = await rpc(fake, 'object', 'execute_kw', [
-      db,
-      2,
-      password,
-      'res.partner',
-      'search_read',
-      [],
-      { nope: 1 },
-    ]);
+    const bad = await executeKw(fake, 'res.partner', 'search_read', [], { nope: 1 });
     expect(bad.body.error!.data.name).toBe('builtins.TypeError');
     const missingDb = await rpc(fake, 'common', 'authenticate', ['other_db', 'x', 'y', {}]);
     expect(missingDb.body.error!.data).toMatchObject({ name: 'psycopg2.OperationalError' });
@@ -276,16 +263,7 @@ describe('JSON-RPC', () => {
     const fake = await start({ orders: 2 });
     const lines = fake.db.search('sale.order.line', [], { order: 'id' }).map((r) => r.id);
     fake.db.unlink('sale.order.line', [lines[0]!]);
-    const { db, password } = fake.auth;
-    const read = await rpc(fake, 'object', 'execute_kw', [
-      db,
-      2,
-      password,
-      'sale.order.line',
-      'read',
-      [lines],
-      { fields: ['name'] },
-    ]);
+    const read = await executeKw(fake, 'sale.order.line', 'read', [lines], { fields: ['name'] });
     expect((read.body.result as { id: number }[]).map((r) => r.id)).toEqual(lines.slice(1));
   });
 });
@@ -335,15 +313,7 @@ describe('the proxy and the request log', () => {
     // the serialization fault skips the authenticate call and meets the next model call
     const { db, login, password } = fake.auth;
     expect((await rpc(fake, 'common', 'authenticate', [db, login, password, {}])).body.result).toBe(2);
-    const serial = await rpc(fake, 'object', 'execute_kw', [
-      db,
-      2,
-      password,
-      'res.partner',
-      'search_count',
-      [[]],
-      {},
-    ]);
+    const serial = await executeKw(fake, 'res.partner', 'search_count', [[]], {});
     expect(serial).toMatchObject({
       status: 200,
       body: { error: { data: { name: 'psycopg2.errors.SerializationFailure' } } },

@@ -6,7 +6,7 @@ import {
   type SyncWorkerError,
 } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { RateBudget, RateObservation } from '../types.js';
+import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
 import { isCallerAbort } from './caller-abort.js';
 import { bodyExcerpt, redactText, redactUrl } from './redact.js';
 import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
@@ -93,6 +93,27 @@ export interface RequestOptions {
   observeCost?: (response: JsonResponse | undefined) => RateObservation;
   /** A 2xx body that still means failure (GraphQL THROTTLED, JSON-RPC error): return its typed error. */
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
+}
+
+/**
+ * The SourceHttpClient options every adapter takes from its AdapterContext
+ * (budget, timeout, retries, logger); the adapter adds its name, secrets and
+ * failure wording.
+ */
+export function contextHttpOptions(
+  context: AdapterContext,
+): Pick<
+  SourceHttpOptions,
+  'rateBudget' | 'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger'
+> {
+  return {
+    rateBudget: context.rateBudget,
+    timeoutMs: context.httpTimeoutMs,
+    requestRetries: context.requestRetries,
+    retryBaseMs: context.retryBaseMs,
+    maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
+    logger: context.logger,
+  };
 }
 
 /** No shared pacing: every request may go at once, pauses are local waits only. */

@@ -1,5 +1,6 @@
 import { sourceError, type SyncWorkerError } from '../../errors.js';
 import {
+  contextHttpOptions,
   SourceHttpClient,
   type FailureDescription,
   type HttpFailure,
@@ -52,12 +53,7 @@ export class OdooClient {
     this.secrets = [this.credentials.password];
     this.http = new SourceHttpClient({
       source: 'Odoo',
-      rateBudget: context.rateBudget,
-      timeoutMs: context.httpTimeoutMs,
-      requestRetries: context.requestRetries,
-      retryBaseMs: context.retryBaseMs,
-      maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
-      logger: context.logger,
+      ...contextHttpOptions(context),
       secrets: this.secrets,
       describeFailure: describeOdooFailure,
     });

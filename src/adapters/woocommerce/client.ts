@@ -1,5 +1,10 @@
 import { sourceError, type SourceError } from '../../errors.js';
-import { SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
+import {
+  contextHttpOptions,
+  SourceHttpClient,
+  type HttpFailure,
+  type JsonResponse,
+} from '../http/source-http.js';
 import type { AdapterContext } from '../types.js';
 import { authenticate, resolveAuth, type QueryPair, type WooAuth } from './auth.js';
 
@@ -36,12 +41,7 @@ export class WooClient {
     this.secrets = [this.auth.consumerKey, this.auth.consumerSecret];
     this.http = new SourceHttpClient({
       source: 'WooCommerce',
-      rateBudget: context.rateBudget,
-      timeoutMs: context.httpTimeoutMs,
-      requestRetries: context.requestRetries,
-      retryBaseMs: context.retryBaseMs,
-      maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
-      logger: context.logger,
+      ...contextHttpOptions(context),
       secrets: this.secrets,
       describeFailure: describeWooFailure,
     });
