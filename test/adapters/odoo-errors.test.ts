@@ -41,7 +41,7 @@ describe.each(PROTOCOLS)('%s', (protocol) => {
     const err = await rejection(adapter.open());
     expect(err).toMatchObject({ code: 'SOURCE_AUTH_FAILED', retry: 'fatal' });
     expect(err.message).toMatch(
-      protocol === 'jsonrpc' ? /login refused.*authenticate answered false/ : /Invalid apikey/,
+      protocol === 'jsonrpc' ? /login refused \(common\.authenticate answered false\)/ : /Invalid apikey/,
     );
     expect(err.message).not.toContain('wrong-secret-value');
     expect(fake.requestCount).toBe(1);

@@ -183,7 +183,9 @@ describe('failures', () => {
     expect(meta.error?.code).toBe('SOURCE_AUTH_FAILED');
     const failed = log.filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.error_message).toMatch(/login refused .* check the login and the password or API key/);
+    expect(failed[0]!.error_message).toMatch(
+      /login refused .* check the database name, the login and the password or API key/,
+    );
     expect(failed[0]!.error_message).not.toContain('not-the-password-31');
     const job = await h.runtime.queue(QueueNames.odoo).getJob(syncId);
     expect(job?.attemptsMade).toBeLessThanOrEqual(1);

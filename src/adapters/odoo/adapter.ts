@@ -22,8 +22,6 @@ import { parseOdooSettings, type OdooSettings } from './settings.js';
 
 /** Records per `search_read`: Odoo has no hard cap; 500 partners are ~0.5 MB of JSON. */
 export const ODOO_MAX_PAGE_SIZE = 500;
-/** Ids per `search` of a deletion scan. */
-export const ODOO_SCAN_CHUNK = 5000;
 /** Child records per `read` (order lines, attribute values). */
 const CHILD_READ_CHUNK = 1000;
 
@@ -119,7 +117,7 @@ export class OdooAdapter implements SourceAdapter {
       const ids = await this.client.call(
         route.model,
         'search',
-        { domain, order: 'id asc', limit: ODOO_SCAN_CHUNK },
+        { domain, order: 'id asc', limit: this.settings.idScanChunk },
         signal,
       );
       if (!Array.isArray(ids)) throw badAnswer(route.model, 'search', 'a list of ids');
@@ -128,7 +126,7 @@ export class OdooAdapter implements SourceAdapter {
         lastId = list.at(-1)!;
         yield { ids: list.map(String), checkpoint: { v: 1, walk: 'ids', lastId } };
       }
-      if (list.length < ODOO_SCAN_CHUNK) return;
+      if (list.length < this.settings.idScanChunk) return;
     }
   }
 

@@ -76,9 +76,10 @@ export class OdooClient {
     if (typeof uid !== 'number' || uid <= 0) {
       throw sourceError({
         kind: 'auth',
+        // No credential value in the message, not even the login or the database name.
         message:
-          `Odoo ${this.root}: login refused for "${username}" on database "${db}" ` +
-          '(common.authenticate answered false): check the login and the password or API key',
+          `Odoo ${this.root}: login refused (common.authenticate answered false): ` +
+          'check the database name, the login and the password or API key',
         status: 200,
         details: { odooUid: uid ?? null },
       });

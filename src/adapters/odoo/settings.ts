@@ -39,6 +39,13 @@ export const odooSettingsSchema = z
       .min(0, 'must be 0 or more')
       .max(86_400, 'must be at most 86400 (a day)')
       .default(60),
+    /** Ids per `search` of the deletion scan (ids only: 5,000 are ~40 KB). @defaultValue 5000 */
+    idScanChunk: z.coerce
+      .number({ error: 'must be a number of ids' })
+      .int('must be a whole number')
+      .min(100, 'must be at least 100')
+      .max(50_000, 'must be at most 50000')
+      .default(5000),
   })
   .catchall(extraSetting);
 export type OdooSettings = z.infer<typeof odooSettingsSchema>;

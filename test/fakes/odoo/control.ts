@@ -1,16 +1,29 @@
-import type { OdooEntity } from './data.js';
-import { ENTITY_MODELS } from './data.js';
-import { startFakeOdoo, type FakeOdooOptions, type FakeOdooServer, type OdooTrouble } from './server.js';
+import type { FakeFailure, FakeStoreControl, FakeStoreFactory, FakeStoreRequest } from '../fake-store.js';
+import { ENTITY_MODELS, type OdooEntity } from './data.js';
 import { hasActive } from './models.js';
 import { REF } from './reference.js';
+import { startFakeOdoo, type FakeOdooServer } from './server.js';
+import type { OdooTrouble } from './trouble.js';
 import type { Row } from './values.js';
 
 /**
- * The fake Odoo as the shared suites drive every fake store: seed, change,
- * count requests, inject trouble. Records are picked evenly across the id
- * range, so tests are deterministic; each change is its own transaction
- * (its own `write_date`), after the clock moved one second.
+ * The fake Odoo behind the shared suites' FakeStoreControl (and Odoo's own
+ * tests: every entity, archiving, the server itself). Records are picked by
+ * index in id order; each change is its own transaction (its own
+ * `write_date`), after the clock moved one second. The deletion scan is what
+ * calls `search` (pages use `search_read`).
  */
+export interface OdooStoreControl extends FakeStoreControl {
+  readonly server: FakeOdooServer;
+  ids(entity: OdooEntity): string[];
+  add(entity: OdooEntity, n: number): string[];
+  modify(entity: OdooEntity, n: number, from?: number): string[];
+  remove(entity: OdooEntity, n: number, from?: number): string[];
+  /** `n` records of `entity` dated in the past (before any sync). */
+  seed(entity: OdooEntity, n: number): string[];
+  /** Archives `n` records (`active = false`: an update for the mirror, never a deletion). */
+  archive(entity: OdooEntity, n: number, from?: number): string[];
+}
 
 /** Which records of the model are the entity's (the adapter's domains, for the fake's own picks). */
 const ENTITY_FILTERS: Record<OdooEntity, (r: Row) => boolean> = {
@@ -24,93 +37,123 @@ const ENTITY_FILTERS: Record<OdooEntity, (r: Row) => boolean> = {
   attribute: () => true,
 };
 
-export interface OdooStoreControl {
-  readonly source: 'odoo';
-  readonly url: string;
-  readonly credentials: Record<string, string>;
-  readonly badCredentials: Record<string, string>;
-  readonly settings: Record<string, unknown>;
-  readonly server: FakeOdooServer;
-  /** `n` records of `entity`, dated in the past (before any sync). */
-  seed(entity: OdooEntity, n: number): string[];
-  /** Changes `n` existing records (one transaction each); their ids. */
-  modify(entity: OdooEntity, n: number): string[];
-  /** Creates `n` records now; their ids. */
-  add(entity: OdooEntity, n: number): string[];
-  /** Unlinks `n` records; their ids. */
-  remove(entity: OdooEntity, n: number): string[];
-  /** Archives `n` records (`active = false`: an update for the mirror, never a deletion). */
-  archive(entity: OdooEntity, n: number): string[];
-  /** Ids of the entity's records now (archived included), ascending. */
-  ids(entity: OdooEntity): string[];
-  requestCount(): number;
-  /** The next `count` requests meet `trouble` (a proxy status, an Odoo fault, a hang). */
-  failNext(count: number, trouble: OdooTrouble): void;
-  close(): Promise<void>;
+const FAILURES: Record<FakeFailure, (retryAfterSeconds: number) => OdooTrouble> = {
+  unavailable: () => ({ kind: 'http', status: 502 }),
+  rate_limited: (retryAfterSeconds) => ({ kind: 'http', status: 429, retryAfterSeconds }),
+  bad_body: () => ({ kind: 'bad-body' }),
+};
+
+/** A shared-suite factory for the fake Odoo over `protocol`. */
+export function odooFakeStore(protocol: 'jsonrpc' | 'json2' = 'jsonrpc'): FakeStoreFactory {
+  const label = protocol === 'jsonrpc' ? 'Odoo' : 'Odoo (JSON-2)';
+  return {
+    source: 'odoo',
+    label,
+    start: (init = {}) =>
+      startOdooStore({
+        protocol,
+        customers: init.customers ?? 25,
+        products: init.products ?? 20,
+        seed: init.seed ?? 1,
+      }),
+  };
 }
 
-/** A fake Odoo holding only its reference data (plus `options`' seeds), as a store control. */
+/** A fake Odoo with `customers` and `products` (and a couple of categories), as a store control. */
 export async function startOdooStore(
-  options: FakeOdooOptions & { protocol?: 'jsonrpc' | 'json2' } = {},
+  options: { protocol?: 'jsonrpc' | 'json2'; customers?: number; products?: number; seed?: number } = {},
 ): Promise<OdooStoreControl> {
-  const { protocol = 'jsonrpc', ...rest } = options;
+  const { protocol = 'jsonrpc' } = options;
   const server = await startFakeOdoo({
-    customers: 0,
+    seed: options.seed ?? 1,
+    customers: options.customers ?? 0,
+    products: options.products ?? 0,
+    categories: 2,
     suppliers: 0,
-    products: 0,
     orders: 0,
     invoices: 0,
     quants: 0,
-    categories: 0,
     attributes: 0,
     noise: false,
-    ...rest,
   });
   const { db, data } = server;
-  const connection = server.connection({ protocol });
+  // Small id-scan chunks, so that the suites see the scan resume between chunks.
+  const connection = server.connection({ protocol, idScanChunk: 100 });
+  const seen: FakeStoreRequest[] = [];
+  let latency: { ms: number; only?: 'idScan' } = { ms: 0 };
+  let hook: ((request: FakeStoreRequest) => void | Promise<void>) | undefined;
+  server.behaviour.onRequest = async (r) => {
+    const request: FakeStoreRequest = { n: r.n, at: r.at, idScan: r.method === 'search' };
+    seen.push(request);
+    await hook?.(request);
+    if (latency.ms && (!latency.only || request.idScan)) await new Promise((x) => setTimeout(x, latency.ms));
+  };
+
   const rows = (entity: OdooEntity) =>
     [...db.table(ENTITY_MODELS[entity]).values()].filter(ENTITY_FILTERS[entity]).sort((a, b) => a.id - b.id);
-  const pick = (entity: OdooEntity, n: number): Row[] => {
-    const all = rows(entity);
-    if (n > all.length) throw new Error(`fake odoo: only ${all.length} ${entity} records, ${n} asked`);
-    const step = all.length / n;
-    return Array.from({ length: n }, (_, i) => all[Math.floor(i * step)]!);
-  };
-  const created = (entity: OdooEntity, n: number, at?: () => number) =>
+  const pick = (entity: OdooEntity, n: number, from: number) =>
+    rows(entity)
+      .slice(from, from + n)
+      .map((r) => r.id);
+  const create = (entity: OdooEntity, n: number, at?: () => number) =>
     Array.from({ length: n }, () => String(data.create(entity, at?.()).id));
 
   return {
     source: 'odoo',
+    label: protocol === 'jsonrpc' ? 'Odoo' : 'Odoo (JSON-2)',
     url: server.url,
     credentials: connection.credentials,
-    badCredentials: { ...connection.credentials, password: 'not-the-password' },
+    badCredentials: { ...connection.credentials, password: 'not-the-password-0dd0' },
     settings: connection.settings,
     server,
-    seed: (entity, n) => created(entity, n, () => data.past()),
-    modify(entity, n) {
-      db.advance(1);
-      return pick(entity, n).map((r) => String(data.change(entity, r.id).id));
-    },
+    ids: (entity) => rows(entity).map((r) => String(r.id)),
+    seed: (entity, n) => create(entity, n, () => data.past()),
     add(entity, n) {
       db.advance(1);
-      return created(entity, n);
+      return create(entity, n);
     },
-    remove(entity, n) {
-      const ids = pick(entity, n).map((r) => r.id);
+    modify(entity, n, from = 0) {
+      db.advance(1);
+      return pick(entity, n, from).map((id) => String(data.change(entity, id).id));
+    },
+    remove(entity, n, from = 0) {
+      const ids = pick(entity, n, from);
       db.unlink(ENTITY_MODELS[entity], ids);
       return ids.map(String);
     },
-    archive(entity, n) {
+    archive(entity, n, from = 0) {
       if (!hasActive(db.spec(ENTITY_MODELS[entity])))
         throw new Error(`fake odoo: ${entity} cannot be archived`);
       db.advance(1);
-      const ids = pick(entity, n).map((r) => r.id);
+      const ids = pick(entity, n, from);
       db.write(ENTITY_MODELS[entity], ids, { active: false });
       return ids.map(String);
     },
-    ids: (entity) => rows(entity).map((r) => String(r.id)),
-    requestCount: () => server.requestCount,
-    failNext: (count, trouble) => server.failNext(count, trouble),
+    requests: () => [...seen],
+    failNext(failure, count = 1, retryAfterSeconds = 1) {
+      server.failNext(count, FAILURES[failure](retryAfterSeconds));
+    },
+    storm(storm) {
+      server.behaviour.proxyStorm = storm
+        ? {
+            every: storm.rateLimitEvery,
+            burst: storm.burst ?? 1,
+            retryAfterSeconds: storm.retryAfterSeconds ?? 1,
+            failureRate: storm.failureRate ?? 0,
+          }
+        : undefined;
+    },
+    trouble: () => ({
+      rateLimited: server.requests.filter((r) => r.status === 429).length,
+      failed: server.requests.filter((r) => r.status >= 500).length,
+      authRefused: server.requests.filter((r) => r.authRefused).length,
+    }),
+    latency(ms, only) {
+      latency = { ms, ...(only ? { only } : {}) };
+    },
+    onRequest(next) {
+      hook = next;
+    },
     close: () => server.close(),
   };
 }

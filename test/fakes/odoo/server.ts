@@ -3,15 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { OdooDataGenerator, type OdooEntity } from './data.js';
 import { FakeOdooDatabase, type FakeOdooClockOptions } from './database.js';
 import {
-  accessError,
-  type OdooFault,
-  operationalError,
-  serializationFailure,
-  userError,
-  validationError,
-  valueError,
-} from './faults.js';
-import {
   answerJson2,
   answerJsonRpc,
   parseJson2,
@@ -21,6 +12,18 @@ import {
   type ParsedCall,
 } from './protocols.js';
 import { createReferenceData } from './reference.js';
+import {
+  appliesTo,
+  htmlPage,
+  stormAnswer,
+  troubleAnswer,
+  troubleName,
+  type OdooTrouble,
+  type ProxyStormOptions,
+} from './trouble.js';
+import { seededRandom } from '../woocommerce/data.js';
+
+export type { OdooTrouble, ProxyStormOptions } from './trouble.js';
 
 /**
  * A fake Odoo 18/19 server on 127.0.0.1, faithful to
@@ -57,22 +60,6 @@ export interface FakeOdooSeedOptions extends FakeOdooClockOptions {
   noise?: boolean;
 }
 
-export type OdooTrouble =
-  | { kind: 'http'; status: 429 | 502 | 503 | 504; retryAfterSeconds?: number }
-  | { kind: 'fault'; fault: 'serialization' | 'operational' | 'access' | 'validation' | 'user' | 'value' }
-  | { kind: 'hang'; ms: number };
-
-export interface ProxyStormOptions {
-  /** Every `every`-th request (and the `burst − 1` after it) is refused by the proxy. */
-  every: number;
-  /** @defaultValue 1 */
-  burst?: number;
-  /** @defaultValue 429 */
-  status?: 429 | 502 | 503 | 504;
-  /** Sent with 429 and 503. @defaultValue 1 */
-  retryAfterSeconds?: number;
-}
-
 export interface FakeOdooRequest {
   /** 1-based arrival number. */
   n: number;
@@ -93,6 +80,8 @@ export interface FakeOdooRequestLog extends FakeOdooRequest {
   /** The Python name of the error answered, if any. */
   error?: string;
   trouble?: string;
+  /** The server refused the credentials (a failed login, AccessDenied, an invalid API key). */
+  authRefused?: true;
 }
 
 /** Behaviour tests may change while the server runs (`server.behaviour.x = …`). */
@@ -179,6 +168,7 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
   const queued: OdooTrouble[] = [];
   const hanging = new Set<ReturnType<typeof setTimeout>>();
   let count = 0;
+  const stormRandom = seededRandom((options.seed ?? 1) ^ 0x0d00);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const n = ++count;
@@ -221,19 +211,15 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
     let trouble: string | undefined;
     let answer: Answer | undefined;
     const next = queued[0];
-    if (next && (next.kind !== 'fault' || parsed.call)) {
+    if (next && appliesTo(next, parsed)) {
       queued.shift();
-      trouble = next.kind === 'http' ? `http-${next.status}` : next.kind === 'fault' ? next.fault : 'hang';
+      trouble = troubleName(next);
       if (next.kind === 'hang') await delay(next.ms, hanging);
-      else if (next.kind === 'http') answer = proxyPage(next.status, next.retryAfterSeconds);
-      else answer = faultAnswer(parsed, FAULTS[next.fault]());
+      answer = troubleAnswer(next, parsed);
     }
-    if (!answer && !trouble) {
-      const storm = behaviour.proxyStorm;
-      if (storm && n % storm.every < (storm.burst ?? 1)) {
-        trouble = 'proxy-storm';
-        answer = proxyPage(storm.status ?? 429, storm.retryAfterSeconds ?? 1);
-      }
+    if (!trouble) {
+      const storm = stormAnswer(behaviour.proxyStorm, n, stormRandom);
+      if (storm) [answer, trouble] = [storm.answer, storm.name];
     }
     answer ??=
       parsed.protocol === 'jsonrpc'
@@ -250,6 +236,7 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
       status: answer.status,
       ...errorName(answer),
       ...(trouble ? { trouble } : {}),
+      ...(refusedLogin(parsed, answer) ? { authRefused: true } : {}),
     });
     send(res, answer);
   };
@@ -294,54 +281,19 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
   };
 }
 
-const FAULTS: Record<Extract<OdooTrouble, { kind: 'fault' }>['fault'], () => OdooFault> = {
-  serialization: serializationFailure,
-  operational: () => operationalError('terminating connection due to administrator command'),
-  access: () => accessError("You are not allowed to access 'Contact' (res.partner) records."),
-  validation: () => validationError('The operation cannot be completed: a constraint is violated.'),
-  user: () => userError('The operation cannot be completed.'),
-  value: () => valueError("Invalid field res.partner.x_missing in leaf ('x_missing', '=', 1)"),
-};
-
-/** A fault as each protocol carries it: HTTP 200 + `error` (JSON-RPC), its own status (JSON-2). */
-function faultAnswer(parsed: ParsedCall, fault: OdooFault): Answer {
-  if (parsed.protocol === 'json2') return { status: fault.httpStatus, body: fault.serialize() };
-  return {
-    status: 200,
-    body: {
-      jsonrpc: '2.0',
-      id: parsed.id ?? null,
-      error: { code: 200, message: 'Odoo Server Error', data: fault.serialize() },
-    },
-  };
+/** A login the server refused: `authenticate` → false, AccessDenied, or JSON-2's 401. */
+function refusedLogin(parsed: ParsedCall, answer: Answer): boolean {
+  if (answer.status === 401) return true;
+  const body = answer.body as { result?: unknown; error?: { data?: { name?: string } } } | null;
+  if (!body || typeof body !== 'object') return false;
+  if (parsed.method === 'authenticate' && body.result === false) return true;
+  return body.error?.data?.name === 'odoo.exceptions.AccessDenied';
 }
 
 function errorName(answer: Answer): { error?: string } {
   const body = answer.body as { error?: { data?: { name?: string } }; name?: string } | null;
   const name = body && typeof body === 'object' ? (body.error?.data?.name ?? body.name) : undefined;
   return name ? { error: name } : {};
-}
-
-function proxyPage(status: 429 | 502 | 503 | 504, retryAfterSeconds?: number): Answer {
-  const titles = {
-    429: 'Too Many Requests',
-    502: 'Bad Gateway',
-    503: 'Service Temporarily Unavailable',
-    504: 'Gateway Time-out',
-  };
-  const retry = (status === 429 || status === 503) && retryAfterSeconds !== undefined;
-  return {
-    status,
-    body: htmlPage(status, titles[status]),
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      ...(retry ? { 'retry-after': String(retryAfterSeconds) } : {}),
-    },
-  };
-}
-
-function htmlPage(status: number, title: string): string {
-  return `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
 function send(res: ServerResponse, answer: Answer): void {
