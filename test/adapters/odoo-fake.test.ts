@@ -154,6 +154,13 @@ describe('write_date: stored with microseconds, read in seconds', () => {
     expect(names(db, [['write_date', '=', second]])).toEqual(['Azure Interior', 'Brandon Freeman']);
   });
 
+  test('unlinking a company clears its contacts’ parent_id below the ORM: their write_date stays', () => {
+    const { db, ids } = partnersDb();
+    const before = db.row('res.partner', ids.b)!.write_date;
+    db.unlink('res.partner', [ids.a]);
+    expect(db.row('res.partner', ids.b)).toMatchObject({ parent_id: null, write_date: before });
+  });
+
   test('a bulk write stamps one write_date; offset and limit window the ordered set', () => {
     const { db, ids } = partnersDb();
     db.write('res.partner', [ids.c, ids.a, ids.b], { lang: 'fr_FR' });

@@ -67,6 +67,9 @@ export async function startOdooStore(
   const server = await startFakeOdoo({
     seed: options.seed ?? 1,
     customers: options.customers ?? 0,
+    // An eighth of the customers (up to 300) share one write_date, as after a bulk import:
+    // every shared suite then meets a tie across page boundaries.
+    tiedCustomers: Math.min(300, Math.floor((options.customers ?? 0) / 8)),
     products: options.products ?? 0,
     categories: 2,
     suppliers: 0,
@@ -75,6 +78,9 @@ export async function startOdooStore(
     quants: 0,
     attributes: 0,
     noise: false,
+    // No company contacts: unlinking a company would change its contacts too (ON DELETE SET NULL),
+    // and the shared suites count the records they touch.
+    contacts: false,
   });
   const { db, data } = server;
   // Small id-scan chunks, so that the suites see the scan resume between chunks.

@@ -59,6 +59,7 @@ export class OdooDataGenerator {
   constructor(
     private readonly db: FakeOdooDatabase,
     seed: number,
+    private readonly options: { contacts: boolean } = { contacts: true },
   ) {
     this.random = seededRandom(seed);
   }
@@ -127,7 +128,7 @@ export class OdooDataGenerator {
     const first = this.pick(FIRST);
     const last = this.pick(LAST);
     const parent =
-      !company && this.chance(0.3)
+      !company && this.options.contacts && this.chance(0.3)
         ? this.anyOf('res.partner', (r) => r.is_company === true && r.id !== REF.companyPartner)
         : undefined;
     const country = this.pick(Object.keys(REF.countries));

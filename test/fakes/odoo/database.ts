@@ -129,9 +129,19 @@ export class FakeOdooDatabase implements DomainContext {
       const row = table.get(id);
       if (!row) continue;
       table.delete(id);
+      if (model === 'res.partner') this.orphanContacts(id);
       if (model === 'sale.order') this.unlink('sale.order.line', row.order_line as number[]);
       if (model === 'product.attribute') this.unlink('product.attribute.value', row.value_ids as number[]);
     }
+  }
+
+  /**
+   * A company's contacts lose their `parent_id` when it is unlinked: PostgreSQL's
+   * `ON DELETE SET NULL` does it, below the ORM, so their `write_date` stays.
+   */
+  private orphanContacts(parentId: number): void {
+    for (const row of this.table('res.partner').values())
+      if (row.parent_id === parentId) row.parent_id = null;
   }
 
   /** Rows matching the domain, in the requested order, windowed by offset/limit. */

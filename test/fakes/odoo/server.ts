@@ -21,7 +21,6 @@ import {
   type OdooTrouble,
   type ProxyStormOptions,
 } from './trouble.js';
-import { seededRandom } from '../woocommerce/data.js';
 
 export type { OdooTrouble, ProxyStormOptions } from './trouble.js';
 
@@ -56,6 +55,8 @@ export interface FakeOdooSeedOptions extends FakeOdooClockOptions {
   tiedCustomers?: number;
   /** Seeded customers archived (`active = false`). @defaultValue 0 */
   archivedCustomers?: number;
+  /** Some persons are contacts of a company (`parent_id`). @defaultValue true */
+  contacts?: boolean;
   /** Records beside the synced ones that must not be synced (a vendor bill, a misc entry, a virtual-location quant). @defaultValue true */
   noise?: boolean;
 }
@@ -150,7 +151,7 @@ export function seedOdoo(db: FakeOdooDatabase, data: OdooDataGenerator, options:
 
 export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<FakeOdooServer> {
   const db = new FakeOdooDatabase(options);
-  const data = new OdooDataGenerator(db, options.seed ?? 1);
+  const data = new OdooDataGenerator(db, options.seed ?? 1, { contacts: options.contacts ?? true });
   seedOdoo(db, data, options);
   const auth: OdooAuth = {
     db: options.db ?? 'odoo_prod',
@@ -168,7 +169,6 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
   const queued: OdooTrouble[] = [];
   const hanging = new Set<ReturnType<typeof setTimeout>>();
   let count = 0;
-  const stormRandom = seededRandom((options.seed ?? 1) ^ 0x0d00);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const n = ++count;
@@ -218,7 +218,7 @@ export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<Fake
       answer = troubleAnswer(next, parsed);
     }
     if (!trouble) {
-      const storm = stormAnswer(behaviour.proxyStorm, n, stormRandom);
+      const storm = stormAnswer(behaviour.proxyStorm, n);
       if (storm) [answer, trouble] = [storm.answer, storm.name];
     }
     answer ??=

@@ -32,7 +32,7 @@ export interface ProxyStormOptions {
   status?: 429 | 502 | 503 | 504;
   /** Sent with 429 and 503. @defaultValue 1 */
   retryAfterSeconds?: number;
-  /** Share of the other requests answered 502 (deterministic from the server's seed). @defaultValue 0 */
+  /** Share of the other requests answered 502, evenly spread (every 10th at 0.1). @defaultValue 0 */
   failureRate?: number;
 }
 
@@ -78,13 +78,15 @@ export function troubleName(trouble: OdooTrouble): string {
 export function stormAnswer(
   storm: ProxyStormOptions | undefined,
   n: number,
-  random: () => number,
 ): { answer: Answer; name: string } | undefined {
   if (!storm) return undefined;
   if (n % storm.every < (storm.burst ?? 1)) {
     return { answer: proxyPage(storm.status ?? 429, storm.retryAfterSeconds ?? 1), name: 'proxy-storm' };
   }
-  if (random() < (storm.failureRate ?? 0)) return { answer: proxyPage(502), name: 'proxy-failure' };
+  // Evenly spread: request n fails when ⌊n·rate⌋ steps up (every 10th at 10 %).
+  const rate = storm.failureRate ?? 0;
+  if (Math.floor(n * rate) > Math.floor((n - 1) * rate))
+    return { answer: proxyPage(502), name: 'proxy-failure' };
   return undefined;
 }
 
