@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OdooDataGenerator, type OdooEntity } from './data.js';
-import { FakeOdooDatabase, type FakeOdooClockOptions } from './database.js';
+import { OdooDataGenerator } from './data.js';
+import { seedOdoo, type FakeOdooSeedOptions } from './seed.js';
+import { FakeOdooDatabase } from './database.js';
 import {
   answerJson2,
   answerJsonRpc,
@@ -11,7 +12,6 @@ import {
   type OdooAuth,
   type ParsedCall,
 } from './protocols.js';
-import { createReferenceData } from './reference.js';
 import {
   appliesTo,
   htmlPage,
@@ -23,6 +23,7 @@ import {
 } from './trouble.js';
 
 export type { OdooTrouble, ProxyStormOptions } from './trouble.js';
+export type { FakeOdooSeedOptions } from './seed.js';
 
 /**
  * A fake Odoo 18/19 server on 127.0.0.1, faithful to
@@ -31,35 +32,6 @@ export type { OdooTrouble, ProxyStormOptions } from './trouble.js';
  * answers 429/502/503/504 when told to, and hooks to change the data while a
  * client walks it. Every request is counted and logged.
  */
-
-export interface FakeOdooSeedOptions extends FakeOdooClockOptions {
-  /** Seed of every generated value. @defaultValue 1 */
-  seed?: number;
-  /** Partners with `customer_rank > 0`. @defaultValue 25 */
-  customers?: number;
-  /** Partners with `supplier_rank > 0` only. @defaultValue 5 */
-  suppliers?: number;
-  /** @defaultValue 20 */
-  products?: number;
-  /** @defaultValue 10 */
-  orders?: number;
-  /** Customer invoices and refunds (vendor bills and misc entries are added beside them). @defaultValue 10 */
-  invoices?: number;
-  /** Quants in WH/Stock (a virtual-location quant is added beside them). @defaultValue 10 */
-  quants?: number;
-  /** @defaultValue 6 */
-  categories?: number;
-  /** @defaultValue 3 */
-  attributes?: number;
-  /** The first N seeded customers share one `write_date` (one bulk write). @defaultValue 0 */
-  tiedCustomers?: number;
-  /** Seeded customers archived (`active = false`). @defaultValue 0 */
-  archivedCustomers?: number;
-  /** Some persons are contacts of a company (`parent_id`). @defaultValue true */
-  contacts?: boolean;
-  /** Records beside the synced ones that must not be synced (a vendor bill, a misc entry, a virtual-location quant). @defaultValue true */
-  noise?: boolean;
-}
 
 export interface FakeOdooRequest {
   /** 1-based arrival number. */
@@ -119,34 +91,6 @@ export interface FakeOdooServer {
     settings: Record<string, unknown>;
   };
   close(): Promise<void>;
-}
-
-export function seedOdoo(db: FakeOdooDatabase, data: OdooDataGenerator, options: FakeOdooSeedOptions): void {
-  createReferenceData(db);
-  const counts: [OdooEntity, number][] = [
-    ['category', options.categories ?? 6],
-    ['attribute', options.attributes ?? 3],
-    ['customer', options.customers ?? 25],
-    ['supplier', options.suppliers ?? 5],
-    ['product', options.products ?? 20],
-    ['order', options.orders ?? 10],
-    ['invoice', options.invoices ?? 10],
-    ['inventory', options.quants ?? 10],
-  ];
-  const created = new Map<OdooEntity, number[]>();
-  for (const [entity, n] of counts) {
-    const ids: number[] = [];
-    for (let i = 0; i < n; i++) ids.push(data.create(entity, data.past()).id);
-    created.set(entity, ids);
-  }
-  if (options.noise !== false) data.noise(data.past());
-  const customers = created.get('customer')!;
-  const tied = customers.slice(0, options.tiedCustomers ?? 0);
-  // A bulk edit an hour ago: one transaction, one write_date for all of them.
-  const hourAgo = () => db.transaction(new Date(db.now().getTime() - 3_600_000));
-  if (tied.length > 0) db.write('res.partner', tied, { lang: 'en_US' }, hourAgo());
-  const archived = options.archivedCustomers ?? 0;
-  if (archived > 0) db.write('res.partner', customers.slice(-archived), { active: false }, hourAgo());
 }
 
 export async function startFakeOdoo(options: FakeOdooOptions = {}): Promise<FakeOdooServer> {
