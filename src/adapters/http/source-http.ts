@@ -95,19 +95,14 @@ export interface RequestOptions {
   checkBody?: (response: JsonResponse) => SyncWorkerError | undefined;
 }
 
-/**
- * The SourceHttpClient options every adapter takes from its AdapterContext
- * (budget, timeout, retries, logger); the adapter adds its name, secrets and
- * failure wording.
- */
-export function contextHttpOptions(
-  context: AdapterContext,
-): Pick<
-  SourceHttpOptions,
-  'rateBudget' | 'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger'
-> {
+/** The engine's timing and retry knobs of an adapter context, as SourceHttpClient options. */
+export function httpOptionsOf(
+  context: Pick<
+    AdapterContext,
+    'httpTimeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxInPlaceRetryAfterMs' | 'logger'
+  >,
+): Pick<SourceHttpOptions, 'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger'> {
   return {
-    rateBudget: context.rateBudget,
     timeoutMs: context.httpTimeoutMs,
     requestRetries: context.requestRetries,
     retryBaseMs: context.retryBaseMs,

@@ -1,6 +1,6 @@
 import { sourceError, type SyncWorkerError } from '../../errors.js';
 import {
-  contextHttpOptions,
+  httpOptionsOf,
   SourceHttpClient,
   type FailureDescription,
   type HttpFailure,
@@ -53,7 +53,8 @@ export class OdooClient {
     this.secrets = [this.credentials.password];
     this.http = new SourceHttpClient({
       source: 'Odoo',
-      ...contextHttpOptions(context),
+      rateBudget: context.rateBudget,
+      ...httpOptionsOf(context),
       secrets: this.secrets,
       describeFailure: describeOdooFailure,
     });

@@ -1,10 +1,5 @@
 import { sourceError, type SourceError } from '../../errors.js';
-import {
-  contextHttpOptions,
-  SourceHttpClient,
-  type HttpFailure,
-  type JsonResponse,
-} from '../http/source-http.js';
+import { httpOptionsOf, SourceHttpClient, type HttpFailure, type JsonResponse } from '../http/source-http.js';
 import type { AdapterContext } from '../types.js';
 import { authenticate, resolveAuth, type QueryPair, type WooAuth } from './auth.js';
 
@@ -41,7 +36,8 @@ export class WooClient {
     this.secrets = [this.auth.consumerKey, this.auth.consumerSecret];
     this.http = new SourceHttpClient({
       source: 'WooCommerce',
-      ...contextHttpOptions(context),
+      rateBudget: context.rateBudget,
+      ...httpOptionsOf(context),
       secrets: this.secrets,
       describeFailure: describeWooFailure,
     });
