@@ -53,8 +53,8 @@ describe('sync-worker connection add --type odoo, then sync --wait', () => {
         fake.auth.login,
         '--password',
         fake.auth.apiKey,
-        '--setting',
-        'protocol=json2',
+        '--protocol',
+        'json2',
         '--setting',
         'rateLimitPerSecond=50',
         '--json',
@@ -67,6 +67,8 @@ describe('sync-worker connection add --type odoo, then sync --wait', () => {
     const stored = await storedCredentials(h.db.pool, id);
     expect(stored).toMatch(/^v1:/);
     expect(stored).not.toContain(fake.auth.apiKey);
+    const { rows } = await h.db.pool.query('SELECT settings FROM integration_connection WHERE id = $1', [id]);
+    expect(rows[0].settings).toMatchObject({ protocol: 'json2', rateLimitPerSecond: 50 });
 
     const before = fake.requests.length;
     const run = await runCli(['sync', '--connection', id, '--entity', 'customer', '--wait', '--json'], h.env);
