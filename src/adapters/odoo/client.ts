@@ -44,6 +44,7 @@ export class OdooClient {
   private readonly credentials: OdooCredentials;
   private readonly http: SourceHttpClient;
   private uid: number | undefined;
+  private login: Promise<void> | undefined;
   private rpcId = 0;
 
   constructor(context: AdapterContext) {
@@ -109,7 +110,11 @@ export class OdooClient {
       );
       return response.body;
     }
-    if (this.uid === undefined) await this.open(signal);
+    if (this.uid === undefined) {
+      // One login for concurrent first calls; a failed one is tried again by the next call.
+      this.login ??= this.open(signal).finally(() => (this.login = undefined));
+      await this.login;
+    }
     const { db, password } = this.credentials;
     const args = [
       db,
