@@ -44,8 +44,24 @@ export interface FakeStoreProcess {
 
 /** Starts bench/fake-woo-process.ts and waits for its address. */
 export async function startFakeStoreProcess(customers: number): Promise<FakeStoreProcess> {
-  const entry = fileURLToPath(new URL('./fake-woo-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(customers)], {
+  const { info, child, stop } = await startJsonLineProcess<{
+    url: string;
+    consumerKey: string;
+    consumerSecret: string;
+  }>('./fake-woo-process.ts', [String(customers)]);
+  return { ...info, child, stop };
+}
+
+/**
+ * Starts a bench helper (`bench/<file>.ts`, through tsx) in its own process
+ * and waits for the one JSON line it prints when ready; `stop` sends SIGTERM.
+ */
+export async function startJsonLineProcess<T>(
+  file: string,
+  args: string[],
+): Promise<{ info: T; child: ChildProcess; stop(): Promise<void> }> {
+  const entry = fileURLToPath(new URL(file, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -55,11 +71,10 @@ export async function startFakeStoreProcess(customers: number): Promise<FakeStor
       const nl = buf.indexOf('\n');
       if (nl >= 0) resolve(buf.slice(0, nl));
     });
-    child.on('exit', (code) => reject(new Error(`fake store exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
-  const info = JSON.parse(line) as { url: string; consumerKey: string; consumerSecret: string };
   return {
-    ...info,
+    info: JSON.parse(line) as T,
     child,
     stop: () =>
       new Promise((resolve) => {

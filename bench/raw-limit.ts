@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { WooCommerceAdapter } from '../src/adapters/woocommerce/adapter.js';
+import type { MapResult } from '../src/adapters/types.js';
 import { contentHash } from '../src/sync/content-hash.js';
 import type { FakeStoreProcess } from './bench-env.js';
 
@@ -53,9 +54,18 @@ export async function rawLimit(
     ),
   );
   pages.push(...rest);
+  const lines = copyLines(pages.flat(), (item) => mapper.map('customer', item));
+  const fetched = performance.now();
+  await loadRaw(lines, databaseUrl, target);
+  const done = performance.now();
+  return rawResult(lines.length, started, fetched, done);
+}
+
+/** Mapped raw items as COPY text lines (external id, data, content hash, updated). */
+export function copyLines(items: unknown[], map: (item: unknown) => MapResult): string[] {
   const lines: string[] = [];
-  for (const item of pages.flat()) {
-    const mapped = mapper.map('customer', item);
+  for (const item of items) {
+    const mapped = map(item);
     if (!mapped.ok) continue;
     const r = mapped.record;
     lines.push(
@@ -64,8 +74,15 @@ export async function rawLimit(
       }\n`,
     );
   }
-  const fetched = performance.now();
+  return lines;
+}
 
+/** The fastest bulk load we know: COPY into a staging table, one INSERT … ON CONFLICT into sync_record. */
+export async function loadRaw(
+  lines: string[],
+  databaseUrl: string,
+  target: { orgId: string; connectionId: string },
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -87,13 +104,15 @@ export async function rawLimit(
   } finally {
     await client.end();
   }
-  const done = performance.now();
+}
+
+export function rawResult(records: number, started: number, fetched: number, done: number): RawResult {
   const seconds = (done - started) / 1000;
   return {
-    records: lines.length,
+    records,
     fetchSeconds: (fetched - started) / 1000,
     loadSeconds: (done - fetched) / 1000,
     seconds,
-    recordsPerSecond: lines.length / seconds,
+    recordsPerSecond: records / seconds,
   };
 }

@@ -1,17 +1,20 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
-//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N)
+//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N,
+//               --source woocommerce|odoo: the fake store it runs against, default woocommerce)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { concurrentSyncs } from './concurrent-syncs.js';
 import { seedQueries } from './seed-queries.js';
+import { odooThroughput } from './odoo-throughput.js';
 import { syncThroughput } from './sync-throughput.js';
 
 const { values } = parseArgs({
   options: {
     suite: { type: 'string', default: 'all' },
+    source: { type: 'string', default: 'woocommerce' },
     customers: { type: 'string', default: '50000' },
     rounds: { type: 'string', default: '3' },
     'batch-size': { type: 'string', default: '100' },
@@ -37,13 +40,24 @@ try {
   results = {};
 }
 
-if (suites.includes('sync')) {
+if (!['woocommerce', 'odoo'].includes(values.source!)) throw new Error(`unknown source ${values.source}`);
+if (suites.includes('sync') && values.source === 'odoo') {
+  // Other sources' figures sit under `sources`, beside WooCommerce's at the top level.
+  const sources = (results.sources ?? {}) as Record<string, unknown>;
+  sources.odoo = await odooThroughput(
+    Number(values.customers),
+    Number(values.rounds),
+    Number(values['batch-size']),
+  );
+  results.sources = sources;
+} else if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
-  const { queries, concurrent } = results;
+  const { queries, concurrent, sources } = results;
   results = {
     ...(await syncThroughput(Number(values.customers), Number(values.rounds), Number(values['batch-size']))),
     queries,
     concurrent,
+    sources,
   };
 }
 if (suites.includes('queries')) {

@@ -1,4 +1,10 @@
-import { classify, sourceError, sourceErrorFromStatus, type SyncWorkerError } from '../../errors.js';
+import {
+  classify,
+  failureKindOfStatus,
+  sourceError,
+  type SourceFailureKind,
+  type SyncWorkerError,
+} from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { AdapterContext, RateBudget, RateObservation } from '../types.js';
 import { isCallerAbort } from './caller-abort.js';
@@ -37,6 +43,13 @@ export interface HttpFailure {
   retryAfterMs: number | undefined;
 }
 
+/** How a vendor words a failed response (and, when its body says more than the status, what kind it is). */
+export interface FailureDescription {
+  message: string;
+  kind?: SourceFailureKind;
+  details?: Record<string, unknown>;
+}
+
 export interface SourceHttpOptions {
   /** Name used in error messages ("WooCommerce"). */
   source: string;
@@ -54,10 +67,13 @@ export interface SourceHttpOptions {
   maxRetryAfterMs?: number;
   /** Literal values (keys, secrets, tokens) that must never appear in an error. */
   secrets?: readonly string[];
-  /** The vendor's message and details for a failed response; the status still decides the error class. */
-  describeFailure?: (
-    failure: HttpFailure,
-  ) => { message: string; details?: Record<string, unknown> } | undefined;
+  /**
+   * The vendor's message and details for a failed response. The HTTP status decides the kind of
+   * failure, unless the vendor's body names it (`kind`: Odoo's JSON-2 answers a bad domain with
+   * 500 and `builtins.ValueError`, which no retry can fix); either way `sourceError` decides the
+   * code and retry class.
+   */
+  describeFailure?: (failure: HttpFailure) => FailureDescription | undefined;
   logger?: Logger;
 }
 
@@ -228,7 +244,10 @@ export class SourceHttpClient {
     };
     const described = this.options.describeFailure?.(failure) ?? defaultDescription(failure);
     const prefix = `${this.options.source} ${method} ${failure.url}: ${status}`;
-    throw sourceErrorFromStatus(status, redactText(`${prefix} ${described.message}`, this.options.secrets), {
+    throw sourceError({
+      kind: described.kind ?? failureKindOfStatus(status, failure.retryAfterMs),
+      message: redactText(`${prefix} ${described.message}`, this.options.secrets),
+      status,
       retryAfterMs: failure.retryAfterMs,
       details: this.redactDetails({
         ...described.details,
@@ -255,7 +274,7 @@ export class SourceHttpClient {
   }
 }
 
-function defaultDescription(failure: HttpFailure): { message: string; details?: Record<string, unknown> } {
+function defaultDescription(failure: HttpFailure): FailureDescription {
   if (failure.json === undefined) {
     return {
       message: `non-JSON error body (${failure.contentType || 'no content type'}): "${failure.excerpt}"`,

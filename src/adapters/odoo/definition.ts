@@ -1,29 +1,36 @@
-import { z } from 'zod';
-import { ErrorCodes, SyncWorkerError } from '../../errors.js';
-import { extraSetting, rateLimitPerSecond, requiredString } from '../definition-fields.js';
 import { defineSource } from '../source-definition.js';
+import { OdooAdapter } from './adapter.js';
+import { ODOO_ENTITIES } from './entities.js';
+import { odooCredentialsSchema, odooSettingsSchema } from './settings.js';
 
-/** Odoo (JSON-RPC `/jsonrpc`; JSON-2 as a connection option). */
+/**
+ * Odoo over JSON-RPC (`/jsonrpc`, every version) or JSON-2 (`/json/2`, Odoo ≥
+ * 19) as a connection setting. The request budget defaults to 10 requests/s
+ * per server: Odoo has no limit of its own, and its workers serve the
+ * merchant's users too; a page of 100 partners costs one request.
+ */
 export const odoo = defineSource({
   type: 'odoo',
   label: 'Odoo',
   queueName: 'sync-odoo',
   defaultConcurrency: 2,
-  entities: ['customer', 'supplier', 'product', 'order', 'invoice', 'inventory', 'category', 'attribute'],
-  credentials: z.object({
-    db: requiredString('Odoo database name'),
-    username: requiredString('Odoo login'),
-    password: requiredString('Odoo password or API key'),
-  }),
-  settings: z.object({ rateLimitPerSecond }).catchall(extraSetting),
+  entities: ODOO_ENTITIES,
+  credentials: odooCredentialsSchema,
+  settings: odooSettingsSchema,
   cliFlags: [
     { flag: '--db <name>', path: 'credentials.db', help: 'Odoo database' },
     { flag: '--username <login>', path: 'credentials.username', help: 'Odoo login' },
-    { flag: '--password <password>', path: 'credentials.password', help: 'Odoo password or API key' },
+    {
+      flag: '--password <password>',
+      path: 'credentials.password',
+      help: 'Odoo password or API key (JSON-2: the API key)',
+    },
+    {
+      flag: '--protocol <protocol>',
+      path: 'settings.protocol',
+      help: 'Odoo API: jsonrpc (default, every version) | json2 (Odoo 19+, bearer API key)',
+    },
   ],
   rateBudget: { unit: 'requests', defaultPerSecond: 10 },
-  create: () => {
-    // Placeholder until the Odoo adapter lands (issue 6 item 3).
-    throw new SyncWorkerError(ErrorCodes.ADAPTER_NOT_FOUND, 'the Odoo adapter is not built yet');
-  },
+  create: (context) => new OdooAdapter(context),
 });
