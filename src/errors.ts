@@ -45,6 +45,7 @@ export const ErrorCodes = {
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
   SOURCE_NETWORK: 'SOURCE_NETWORK',
+  EGRESS_DENIED: 'EGRESS_DENIED',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
@@ -113,6 +114,17 @@ export class SourceError extends SyncWorkerError {
       ...options,
       details: { ...options.details, ...(options.status ? { status: options.status } : {}) },
     });
+  }
+}
+
+/**
+ * A source address the egress policy refuses (loopback, private, metadata…),
+ * or a redirect to another origin. Fatal: retrying cannot help; the operator
+ * opens an address with SYNC_EGRESS_ALLOW.
+ */
+export class EgressDeniedError extends SyncWorkerError {
+  constructor(message: string, details: { host: string; address?: string; reason: string }) {
+    super(ErrorCodes.EGRESS_DENIED, message, { retry: 'fatal', details });
   }
 }
 
