@@ -27,7 +27,7 @@ describe('GET /api/v1/connections', () => {
     expect(connections.map((c: { name: string }) => c.name)).toEqual(['a-shop']);
     expect(connections[0].orgId).toBe(a.orgId);
     expect(connections[0]).not.toHaveProperty('credentials');
-    expect(res.body).not.toMatch(/ck_test|cs_test|v1:/);
+    expect(res.body).not.toMatch(/ck_test|cs_test|v1:|v2:/);
   });
 });
 
@@ -48,7 +48,7 @@ describe('POST /api/v1/connections', () => {
       [created.id],
     );
     expect(rows[0].org_id).toBe(a.orgId);
-    expect(rows[0].credentials).toMatch(/^v1:/);
+    expect(rows[0].credentials).toMatch(/^v2:default:/);
     expect(rows[0].credentials).not.toContain('ck_secretkey');
 
     const listB = await h.as(b.userId, { method: 'GET', url: '/api/v1/connections' });

@@ -3,7 +3,7 @@ import type { SourceRegistry } from '../../src/adapters/source-registry.js';
 import type { SyncType } from '../../src/adapters/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createConnection } from '../../src/connections/connection-repository.js';
-import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
+import { requireKeyRing } from '../../src/connections/credentials-cipher.js';
 import { createLogger } from '../../src/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorkers, type WorkerSet } from '../../src/workers/start-workers.js';
@@ -68,7 +68,7 @@ export async function createSyncHarness(
   const sources = options.sources ? { sources: options.sources } : {};
   const runtime = createRuntime(config, { logger: createLogger(config.LOG_LEVEL), poolSize: 5, ...sources });
   const workerSets: WorkerSet[] = [];
-  const key = parseEncryptionKey(TEST_ENCRYPTION_KEY);
+  const key = requireKeyRing(config, 'by the sync harness');
 
   return {
     db,
@@ -79,7 +79,7 @@ export async function createSyncHarness(
     async startWorkers(overrides = {}) {
       const cfg = loadConfig({ ...baseEnv, ...overrides });
       const rt = createRuntime(cfg, { logger: runtime.logger, poolSize: 5, ...sources });
-      const set = await startWorkers(rt, { encryptionKey: key });
+      const set = await startWorkers(rt, { encryptionKey: requireKeyRing(cfg, 'by the sync harness') });
       const wrapped: WorkerSet = {
         workers: set.workers,
         async close() {
