@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       API_DB_ROLE: 'sync_worker_api',
+      SYNC_JWT_MAX_TTL: 86_400_000,
+      SYNC_JWT_CLOCK_SKEW: 30_000,
       SYNC_CONCURRENCY_WOOCOMMERCE: 2,
       SYNC_CONCURRENCY_ODOO: 2,
       SYNC_CONCURRENCY_SHOPIFY: 2,
