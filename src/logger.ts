@@ -19,10 +19,28 @@ export const redactPaths = [
   'consumerSecret',
   '*.consumerKey',
   '*.consumerSecret',
+  'consumer_key',
+  'consumer_secret',
+  '*.consumer_key',
+  '*.consumer_secret',
+  'accessToken',
+  '*.accessToken',
+  'authorization',
+  '*.authorization',
   'headers.authorization',
   '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
   'req.headers.authorization',
 ];
+
+/**
+ * The request as Fastify logs it (`incoming request`): method and path,
+ * never the query string (a client may put a token there) nor headers.
+ */
+function requestSerializer(req: { method?: string; url?: string; ip?: string }) {
+  return { method: req.method, url: req.url?.split('?')[0], remoteAddress: req.ip };
+}
 
 /**
  * Logs go to stderr, so stdout stays free for the one JSON object a CLI
@@ -34,7 +52,7 @@ export function createLogger(level: LoggerOptions['level'] = 'info', name = 'syn
       name,
       level,
       redact: { paths: redactPaths, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: pino.stdSerializers.err, req: requestSerializer },
     },
     pino.destination({ dest: 2, sync: true }),
   );

@@ -17,6 +17,7 @@ import { registerActivityRoutes } from './routes/activity.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSyncRoutes } from './routes/syncs.js';
+import { refuseUndeclaredInput } from './strict-request.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -84,6 +85,7 @@ export async function buildServer(
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
+      api.addHook('preValidation', refuseUndeclaredInput);
       registerConnectionRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerPreviewRoutes(api, ctx);

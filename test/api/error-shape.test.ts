@@ -125,3 +125,24 @@ describe('one error shape for every response', () => {
     expectShape(await h.app.inject({ method: 'GET', url: '/admin/queues' }), 401, 'UNAUTHORIZED');
   });
 });
+
+describe('unknown fields are refused on every route', () => {
+  test.each([
+    ['GET', '/api/v1/connections?verbose=1', undefined, 'query.verbose'],
+    ['GET', '/api/v1/syncs?active=true&sort=desc', undefined, 'query.sort'],
+    ['GET', '/api/v1/syncs/sync-1?x=1', undefined, 'query.x'],
+    ['GET', '/api/v1/activity?level=debug', undefined, 'query.level'],
+    ['GET', `/api/v1/previews/${'a'.repeat(64)}?fresh=1`, undefined, 'query.fresh'],
+    ['POST', '/api/v1/syncs/sync-1/cancel', { force: true }, 'body.force'],
+    [
+      'POST',
+      '/api/v1/syncs',
+      { connectionId: '00000000-0000-4000-8000-000000000000', entityType: 'customer', priority: 1 },
+      'body.priority',
+    ],
+  ] as const)('%s %s', async (method, url, payload, field) => {
+    const res = await h.as(org.userId, { method, url, ...(payload ? { payload } : {}) });
+    const error = expectShape(res, 400, 'VALIDATION_FAILED');
+    expect(error).toMatchObject({ details: { issues: [`${field}: is not a known field`] } });
+  });
+});
