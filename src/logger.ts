@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -46,7 +46,12 @@ function requestSerializer(req: { method?: string; url?: string; ip?: string }) 
  * Logs go to stderr, so stdout stays free for the one JSON object a CLI
  * command prints with `--json`.
  */
-export function createLogger(level: LoggerOptions['level'] = 'info', name = 'sync-worker'): Logger {
+export function createLogger(
+  level: LoggerOptions['level'] = 'info',
+  name = 'sync-worker',
+  /** Where lines go. @defaultValue stderr */
+  destination: DestinationStream = pino.destination({ dest: 2, sync: true }),
+): Logger {
   return pino(
     {
       name,
@@ -54,6 +59,6 @@ export function createLogger(level: LoggerOptions['level'] = 'info', name = 'syn
       redact: { paths: redactPaths, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err, req: requestSerializer },
     },
-    pino.destination({ dest: 2, sync: true }),
+    destination,
   );
 }
