@@ -293,6 +293,9 @@ export interface ClassifyOptions {
  */
 export function classify(err: unknown, options: ClassifyOptions = {}): SyncWorkerError {
   if (isSyncWorkerError(err)) return err;
+  // A typed error raised under fetch (the egress dispatcher's EGRESS_DENIED) keeps its class.
+  const typed = typedCause(err);
+  if (typed) return typed;
   const clean = (text: string) => {
     const worded = options.where ? `${options.where}: ${text}` : text;
     return options.redact ? options.redact(worded) : worded;
@@ -322,6 +325,16 @@ export function classify(err: unknown, options: ClassifyOptions = {}): SyncWorke
     retry: 'retryable',
     cause: err,
   });
+}
+
+/** A SyncWorkerError in `err`'s cause chain (fetch wraps connect errors in `TypeError: fetch failed`). */
+function typedCause(err: unknown): SyncWorkerError | undefined {
+  let cause: unknown = (err as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; depth < 4 && cause && typeof cause === 'object'; depth++) {
+    if (isSyncWorkerError(cause)) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function isNamed(err: unknown, name: string): boolean {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { safeExcerpt } from '../safe-text.js';
+import { describeIssues } from '../validation.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
@@ -20,18 +20,7 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, par
 
 /** `<part>.<path>: <message>`; an unknown field is named, never its value. */
 export function requestIssues(error: z.ZodError, part: string): string[] {
-  return error.issues.flatMap((i) => {
-    const at = [part, ...i.path.map(String)];
-    if (i.code === 'unrecognized_keys') {
-      return i.keys.map((key) => `${[...at, safeKey(key)].join('.')}: is not a known field`);
-    }
-    return [`${at.join('.')}: ${i.message}`];
-  });
-}
-
-/** A field name as shown in a message: printable, bounded. */
-function safeKey(key: string): string {
-  return safeExcerpt(key, 64);
+  return describeIssues(error, part);
 }
 
 /** Empty: for the query of a route that takes none, and the body of one that takes none. */

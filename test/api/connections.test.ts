@@ -15,7 +15,7 @@ afterAll(async () => h?.close());
 const woo = {
   type: 'woocommerce',
   name: 'new-shop',
-  baseUrl: 'https://new.example.com/',
+  baseUrl: 'https://new.example.invalid/',
   credentials: { key: 'ck_secretkey', secret: 'cs_secretvalue' },
 };
 
@@ -40,7 +40,7 @@ describe('POST /api/v1/connections', () => {
       orgId: a.orgId,
       type: 'woocommerce',
       name: 'new-shop',
-      baseUrl: 'https://new.example.com',
+      baseUrl: 'https://new.example.invalid',
     });
     expect(res.body).not.toMatch(/ck_secretkey|cs_secretvalue/);
     const { rows } = await h.db.pool.query(

@@ -9,6 +9,7 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorkers, type WorkerSet } from '../../src/workers/start-workers.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestRedis, type TestRedis } from './redis.js';
+import { LOOPBACK_ALLOW } from './egress.js';
 import { waitFor } from './wait-for.js';
 
 export const TEST_ENCRYPTION_KEY = 'a'.repeat(64);
@@ -58,6 +59,7 @@ export async function createSyncHarness(
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     SYNC_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    SYNC_EGRESS_ALLOW: LOOPBACK_ALLOW,
     SYNC_BACKOFF_BASE: '200ms',
     SYNC_JOB_LOCK_DURATION: '5s',
     SYNC_SHUTDOWN_TIMEOUT: '10s',

@@ -43,6 +43,7 @@ export class WooClient {
       maxRetryAfterMs: context.maxInPlaceRetryAfterMs,
       logger: context.logger,
       secrets: this.secrets,
+      dispatcher: context.dispatcher,
       describeFailure: describeWooFailure,
     });
   }

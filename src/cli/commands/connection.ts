@@ -6,6 +6,7 @@ import { createConnection, listConnections } from '../../connections/connection-
 import { parseNewConnection } from '../../connections/connection-schema.js';
 import { requireKeyRing } from '../../connections/credentials-cipher.js';
 import { createPrisma, type PrismaClient } from '../../db/prisma.js';
+import { egressPolicy } from '../../egress/egress.js';
 import { ValidationError } from '../../errors.js';
 import { printResult } from '../output.js';
 import { registerConnectionRekey } from './connection-rekey.js';
@@ -73,6 +74,8 @@ export function registerConnection(program: Command): void {
         const config = loadConfig();
         const input = toInput(opts, flagsByType); // bad flags fail before the key or the database are touched
         const key = requireKeyRing(config, 'to encrypt connection credentials');
+        // Refused hosts fail before anything is stored (a host that does not resolve now passes).
+        await egressPolicy(config.SYNC_EGRESS_ALLOW).checkUrl(parseNewConnection(input).baseUrl);
         const created = await withPrisma(config.DATABASE_URL, (prisma) =>
           createConnection(prisma, key, input),
         );
@@ -127,7 +130,7 @@ function toInput(opts: AddOptions, flagsByType: Map<string, SourceFlag[]>): Reco
   for (const pair of opts.setting) {
     const eq = pair.indexOf('=');
     if (eq > 0) settings[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-    else issues.push(`--setting: must be key=value, got "${pair}"`);
+    else issues.push('--setting: must be key=value (one setting per flag)');
   }
   const credentials: Record<string, unknown> = {};
   const own = flagsByType.get(opts.type ?? '') ?? [];
