@@ -18,7 +18,11 @@ export function describeIssues(error: z.ZodError, prefix?: string, root = '(root
  * named, printably and bounded, never with its value: `body.extra: is not a
  * known field`.
  */
-export function describeIssue(issue: z.core.$ZodIssue, prefix: readonly string[] = [], root = '(root)'): string[] {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  prefix: readonly string[] = [],
+  root = '(root)',
+): string[] {
   const at = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${[...at, safeExcerpt(key, 64)].join('.')}: is not a known field`);
