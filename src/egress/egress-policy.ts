@@ -71,17 +71,24 @@ export function checkHost(hostname: string, allow: EgressAllowList = emptyAllowL
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (allowsHost(allow, host)) return { kind: 'allowed' };
   if (METADATA_HOSTS.has(host)) return { kind: 'denied', reason: 'metadata-host' };
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return {
-      kind: 'local',
-      addresses: [
-        { address: '127.0.0.1', family: 4 },
-        { address: '::1', family: 6 },
-      ],
-    };
-  }
-  if (host === 'invalid' || host.endsWith('.invalid')) return { kind: 'unresolvable' };
+  const local = localAnswer(host);
+  if (local) return local.length ? { kind: 'local', addresses: [...local] } : { kind: 'unresolvable' };
   return { kind: 'resolve' };
+}
+
+const LOCALHOST: readonly LookupAddress[] = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
+
+/**
+ * Names answered without DNS (RFC 6761): `localhost` and `*.localhost` are
+ * loopback, `*.invalid` never resolves (an empty answer). Undefined: ask DNS.
+ */
+function localAnswer(host: string): readonly LookupAddress[] | undefined {
+  if (host === 'localhost' || host.endsWith('.localhost')) return LOCALHOST;
+  if (host === 'invalid' || host.endsWith('.invalid')) return [];
+  return undefined;
 }
 
 const DESCRIPTION: Record<Exclude<DenyReason, 'public'>, string> = {
@@ -164,10 +171,11 @@ export class EgressPolicy {
   async resolve(hostname: string): Promise<LookupAddress[]> {
     const decision = checkHost(hostname, this.allow);
     if (decision.kind === 'denied') throw egressDenied(hostname, decision.reason, decision.address);
-    if (decision.kind === 'unresolvable') throw notFound(hostname);
     const literal = parseIp(hostname);
     if (literal) return [{ address: literal.toString(), family: literal.kind() === 'ipv4' ? 4 : 6 }];
-    const addresses = decision.kind === 'local' ? decision.addresses : await this.lookupAll(hostname);
+    // A name the list allows is still answered locally when RFC 6761 says so (store.localhost).
+    const local = localAnswer(hostname.toLowerCase().replace(/\.$/, ''));
+    const addresses = local ? [...local] : await this.lookupAll(hostname);
     if (addresses.length === 0) throw notFound(hostname);
     if (decision.kind === 'allowed') return addresses;
     for (const { address } of addresses) {
