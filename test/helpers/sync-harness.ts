@@ -4,7 +4,7 @@ import type { SyncType } from '../../src/adapters/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createConnection } from '../../src/connections/connection-repository.js';
 import { requireKeyRing } from '../../src/connections/credentials-cipher.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorkers, type WorkerSet } from '../../src/workers/start-workers.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -45,6 +45,8 @@ export interface SyncHarness {
 export interface SyncHarnessOptions {
   /** The sources the runtime and its workers know. @defaultValue the built-in ones */
   sources?: SourceRegistry;
+  /** The logger of the runtime and its workers. @defaultValue pino on stderr at LOG_LEVEL */
+  logger?: Logger;
 }
 
 export async function createSyncHarness(
@@ -68,7 +70,8 @@ export async function createSyncHarness(
   };
   const config = loadConfig(baseEnv);
   const sources = options.sources ? { sources: options.sources } : {};
-  const runtime = createRuntime(config, { logger: createLogger(config.LOG_LEVEL), poolSize: 5, ...sources });
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const runtime = createRuntime(config, { logger, poolSize: 5, ...sources });
   const workerSets: WorkerSet[] = [];
   const key = requireKeyRing(config, 'by the sync harness');
 
