@@ -19,6 +19,16 @@ afterAll(async () => h?.close());
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
+/** 401 in the error shape with a Basic challenge, without credentials and with a wrong password. */
+async function expectBasicAuthRequired(url: string, user: string, realm: string): Promise<void> {
+  for (const headers of [{}, { authorization: basic(user, 'wrong-password') }]) {
+    const res = await h.app.inject({ method: 'GET', url, headers });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('UNAUTHORIZED');
+    expect(res.headers['www-authenticate']).toBe(`Basic realm="${realm}", charset="UTF-8"`);
+  }
+}
+
 describe('health and metrics', () => {
   test('/healthz answers without dependencies', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/healthz' });
@@ -79,16 +89,7 @@ describe('health and metrics', () => {
 
 describe('/metrics access', () => {
   test('on the API port: basic auth (METRICS_USER / METRICS_PASSWORD), 401 otherwise', async () => {
-    const none = await h.app.inject({ method: 'GET', url: '/metrics' });
-    expect(none.statusCode).toBe(401);
-    expect(none.json().error.code).toBe('UNAUTHORIZED');
-    expect(none.headers['www-authenticate']).toMatch(/^Basic realm="Metrics"/);
-    const wrong = await h.app.inject({
-      method: 'GET',
-      url: '/metrics',
-      headers: { authorization: basic(METRICS_USER, 'wrong-password') },
-    });
-    expect(wrong.statusCode).toBe(401);
+    await expectBasicAuthRequired('/metrics', METRICS_USER, 'Metrics');
     // The Bull Board's credentials are not the metrics' ones.
     const board = await h.app.inject({
       method: 'GET',
@@ -144,15 +145,7 @@ describe('/metrics access', () => {
 
 describe('Bull Board', () => {
   test('401 without or with wrong basic auth, 200 with it; lists every queue', async () => {
-    const none = await h.app.inject({ method: 'GET', url: '/admin/queues' });
-    expect(none.statusCode).toBe(401);
-    expect(none.headers['www-authenticate']).toMatch(/^Basic realm=/);
-    const wrong = await h.app.inject({
-      method: 'GET',
-      url: '/admin/queues',
-      headers: { authorization: basic(BOARD_USER, 'wrong-password') },
-    });
-    expect(wrong.statusCode).toBe(401);
+    await expectBasicAuthRequired('/admin/queues', BOARD_USER, 'Bull Board');
     const api = await h.app.inject({
       method: 'GET',
       url: '/admin/queues/api/queues',
