@@ -43,13 +43,17 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const queues = new Map<string, Queue>();
-  const egress = options.egress ?? createEgress(config.SYNC_EGRESS_ALLOW);
+  // Built on first use: only processes that talk to sources (or check a URL) need it.
+  let egress = options.egress;
   return {
     config,
     logger,
     prisma,
     redis,
-    egress,
+    get egress() {
+      egress ??= createEgress(config.SYNC_EGRESS_ALLOW);
+      return egress;
+    },
     sources: options.sources ?? builtInSources,
     queue(name) {
       let q = queues.get(name);
@@ -64,7 +68,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       await prisma.$disconnect();
       redis.disconnect();
-      await egress.close();
+      await egress?.close();
     },
   };
 }

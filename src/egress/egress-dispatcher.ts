@@ -1,5 +1,6 @@
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
 import type { EgressPolicy } from './egress-policy.js';
+import { undici } from './undici.js';
 
 export interface EgressDispatcherOptions {
   /** TCP (and TLS) connect timeout. @defaultValue 10000 */
@@ -15,6 +16,7 @@ export interface EgressDispatcherOptions {
  * request (SourceHttpClient does).
  */
 export function createEgressDispatcher(policy: EgressPolicy, options: EgressDispatcherOptions = {}): Agent {
+  const { Agent, buildConnector } = undici();
   const connector = buildConnector({
     timeout: options.connectTimeoutMs ?? 10_000,
     lookup: policy.netLookup,

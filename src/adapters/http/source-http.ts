@@ -1,5 +1,6 @@
-import { fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { defaultEgressDispatcher } from '../../egress/egress.js';
+import { undici } from '../../egress/undici.js';
 import {
   classify,
   EgressDeniedError,
@@ -260,7 +261,7 @@ export class SourceHttpClient {
   ): Promise<{ status: number; headers: Headers; text: string }> {
     let current = new URL(url);
     for (let hop = 0; ; hop++) {
-      const res = await fetch(current, {
+      const res = await undici().fetch(current, {
         method,
         headers,
         body,
