@@ -176,3 +176,30 @@ describe('redirects', () => {
     expect(server.requestCount).toBe(6);
   });
 });
+
+describe("a source's error body in messages", () => {
+  test('JSON or HTML, it appears only as a short line without control or bidi characters', async () => {
+    const server = await start({ customers: 1 });
+    const noisy = `internal\r\nX-Injected: 1\u0007 \u202Egnp.exe ${'z'.repeat(5000)}`;
+    server.options.inject = (n) =>
+      n === 1
+        ? {
+            status: 400,
+            body: { code: 'rest_invalid_param', message: noisy, data: { params: { per_page: noisy } } },
+          }
+        : { status: 404, headers: { 'content-type': 'text/html' }, body: `<p>${noisy}</p>` };
+    for (let i = 0; i < 2; i++) {
+      const err = await rejection(
+        wooAdapter(server).count({ entity: 'customer', mode: 'full', since: null }),
+      );
+      // The request line (URL with its redacted OAuth parameters) plus at most 200 characters of the body.
+      expect(err.message.match(/z+/)?.[0].length).toBeLessThan(200);
+      expect(err.message.length).toBeLessThan(700);
+      expect(err.message).not.toMatch(/[\r\n\u0007\u202E]/);
+      expect(err.message).toContain('internal X-Injected: 1 gnp.exe zzz');
+      const details = JSON.stringify(err.details);
+      expect(details.length).toBeLessThan(800);
+      expect(details).not.toMatch(/\\r|\\n|\\u0007|\u202E/);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { defaultEgressDispatcher } from '../../egress/egress.js';
 import { undici } from '../../egress/undici.js';
+import { safeExcerpt } from '../../safe-text.js';
 import {
   classify,
   EgressDeniedError,
@@ -95,6 +96,9 @@ export interface RequestOptions {
 
 /** No shared pacing: every request may go at once, pauses are local waits only. */
 export const noRateBudget: RateBudget = { take: async () => {}, pause: async () => {} };
+
+/** Longest vendor message (and detail string) quoted in an error, in characters. */
+const MAX_VENDOR_MESSAGE_CHARS = 200;
 
 /** Redirects followed within one attempt (same origin only). */
 const MAX_REDIRECTS = 5;
@@ -238,7 +242,9 @@ export class SourceHttpClient {
     };
     const described = this.options.describeFailure?.(failure) ?? defaultDescription(failure);
     const prefix = `${this.options.source} ${method} ${failure.url}: ${status}`;
-    throw sourceErrorFromStatus(status, redactText(`${prefix} ${described.message}`, this.options.secrets), {
+    // The vendor's words come from the store's body: redacted, then one short clean line.
+    const vendor = safeExcerpt(this.redactText(described.message), MAX_VENDOR_MESSAGE_CHARS);
+    throw sourceErrorFromStatus(status, this.redactText(`${prefix} ${vendor}`), {
       retryAfterMs: failure.retryAfterMs,
       details: this.redactDetails({
         ...described.details,
@@ -300,9 +306,14 @@ export class SourceHttpClient {
     }
   }
 
-  /** Vendor details may quote the request back (parameter errors): no secret survives. */
+  /**
+   * Vendor details may quote the request back (parameter errors): no secret
+   * survives, and every string is one short clean line.
+   */
   private redactDetails(details: Record<string, unknown>): Record<string, unknown> {
-    return JSON.parse(redactText(JSON.stringify(details), this.options.secrets)) as Record<string, unknown>;
+    return JSON.parse(redactText(JSON.stringify(details), this.options.secrets), (_key, value: unknown) =>
+      typeof value === 'string' ? safeExcerpt(value, MAX_VENDOR_MESSAGE_CHARS) : value,
+    ) as Record<string, unknown>;
   }
 
   private redactText(text: string): string {
