@@ -195,7 +195,8 @@ describe("a source's error body in messages", () => {
       // The request line (URL with its redacted OAuth parameters) plus at most 200 characters of the body.
       expect(err.message.match(/z+/)?.[0].length).toBeLessThan(200);
       expect(err.message.length).toBeLessThan(700);
-      expect(err.message).not.toMatch(/[\r\n\u0007\u202E]/);
+      expect(err.message).not.toMatch(/[\r\n\u202E]/);
+      expect(err.message).not.toContain('\u0007');
       expect(err.message).toContain('internal X-Injected: 1 gnp.exe zzz');
       const details = JSON.stringify(err.details);
       expect(details.length).toBeLessThan(800);
