@@ -13,6 +13,9 @@ import { migrateUp } from '../src/db/migrate/migrator.js';
  */
 export const BENCH_RATE_LIMIT_PER_SECOND = 100_000;
 
+/** The fake store listens on loopback, which the egress policy refuses unless allowed. */
+export const BENCH_EGRESS_ALLOW = '127.0.0.1/32';
+
 /** A fresh, migrated database for one bench run (dropped at the end). */
 export async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sw_bench_${randomBytes(4).toString('hex')}`;

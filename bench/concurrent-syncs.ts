@@ -15,7 +15,12 @@ import { enqueueSync } from '../src/queues/enqueue-sync.js';
 import { QueueNames } from '../src/queues/queue-names.js';
 import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
-import { BENCH_RATE_LIMIT_PER_SECOND, createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
+import {
+  BENCH_RATE_LIMIT_PER_SECOND,
+  createBenchDatabase,
+  startFakeStoreProcess,
+  BENCH_EGRESS_ALLOW,
+} from './bench-env.js';
 import { adminUrl, percentile, printTable, redisUrl } from './stats.js';
 
 const key = 'b'.repeat(64);
@@ -41,6 +46,7 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
     SYNC_ENCRYPTION_KEY: key,
+    SYNC_EGRESS_ALLOW: BENCH_EGRESS_ALLOW,
     SYNC_CONCURRENCY_WOOCOMMERCE: String(o.concurrency),
     LOG_LEVEL: 'warn',
   });

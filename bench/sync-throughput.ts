@@ -8,7 +8,12 @@ import { parseEncryptionKey } from '../src/connections/credentials-cipher.js';
 import { createLogger } from '../src/logger.js';
 import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
-import { BENCH_RATE_LIMIT_PER_SECOND, createBenchDatabase, startFakeStoreProcess } from './bench-env.js';
+import {
+  BENCH_RATE_LIMIT_PER_SECOND,
+  createBenchDatabase,
+  startFakeStoreProcess,
+  BENCH_EGRESS_ALLOW,
+} from './bench-env.js';
 import { engineRun, type EngineResult } from './engine-run.js';
 import { progressCost, type ProgressCost } from './progress-cost.js';
 import { rawLimit, type RawResult } from './raw-limit.js';
@@ -27,6 +32,7 @@ export async function syncThroughput(customers: number, rounds: number, batchSiz
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
     SYNC_ENCRYPTION_KEY: key,
+    SYNC_EGRESS_ALLOW: BENCH_EGRESS_ALLOW,
     SYNC_BATCH_SIZE: String(batchSize),
     LOG_LEVEL: 'warn',
   });

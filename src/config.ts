@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { sources, type BuiltInSourceType } from './adapters/registry.js';
+import { keyBytes, parseKeyList } from './connections/key-ring.js';
+import { EgressAllowSyntaxError, parseEgressAllow } from './egress/allow-list.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -49,16 +51,63 @@ export const envSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ key; hash-tagged so Redis Cluster keeps a queue on one slot. @defaultValue {sync-worker} */
   QUEUE_PREFIX: z.string().min(1).default('{sync-worker}'),
-  /** 32-byte key (64 hex chars or base64) encrypting connection credentials. Required by commands that read or write connections. */
+  /** 32-byte key (64 hex chars or base64) encrypting connection credentials (kid `default`). Required by commands that read or write connections, unless SYNC_ENCRYPTION_KEYS is set. */
   SYNC_ENCRYPTION_KEY: z
     .string()
     .refine(
-      (v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32,
+      (v) => keyBytes(v) !== undefined,
       'must be 32 bytes: 64 hex characters or base64 (openssl rand -hex 32)',
     )
     .optional(),
+  /**
+   * Key rotation: `kid:key,kid:key…` (each key as in SYNC_ENCRYPTION_KEY, kid of 1-32 letters,
+   * digits, `_` or `-`). The first encrypts; all decrypt. Replaces SYNC_ENCRYPTION_KEY (set one).
+   */
+  SYNC_ENCRYPTION_KEYS: z
+    .string()
+    .superRefine((v, ctx) => {
+      for (const message of parseKeyList(v).issues) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
   /** HS256 secret verifying API bearer tokens (at least 32 characters). Required by the API. */
   SYNC_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Longest lifetime of an API token (`exp` − `iat`); tokens without `exp` are refused. @defaultValue 24h */
+  SYNC_JWT_MAX_TTL: duration('SYNC_JWT_MAX_TTL')
+    .refine((ms) => ms >= 60_000, 'must be at least 1m')
+    .default(86_400_000),
+  /** Clock skew tolerated on a token's `exp`, `nbf` and `iat`. @defaultValue 30s */
+  SYNC_JWT_CLOCK_SKEW: duration('SYNC_JWT_CLOCK_SKEW')
+    .refine((ms) => ms <= 300_000, 'must be at most 5m')
+    .default(30_000),
+  /** When set, a token's `iss` must equal it. */
+  SYNC_JWT_ISSUER: z.string().min(1).optional(),
+  /** When set (comma-separated), a token's `aud` must include one of these. */
+  SYNC_JWT_AUDIENCE: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, 'must name at least one audience'))
+    .optional(),
+  /**
+   * CIDRs and host names a source may be fetched from despite the egress policy (which refuses
+   * loopback, private, link-local, CGNAT, multicast, reserved and cloud metadata addresses),
+   * comma- or space-separated: `10.20.0.0/16,odoo.corp.example,*.stores.example`. @defaultValue none
+   */
+  SYNC_EGRESS_ALLOW: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseEgressAllow(v);
+      } catch (err) {
+        if (!(err instanceof EgressAllowSyntaxError)) throw err;
+        for (const message of err.issues) ctx.addIssue({ code: 'custom', message });
+      }
+    })
+    .optional(),
   /** HTTP port of the API and Bull Board. @defaultValue 3000 */
   PORT: intIn(1, 65535).default(3000),
   /** Interface the API binds. @defaultValue 0.0.0.0 */
@@ -82,6 +131,12 @@ export const envSchema = z.object({
    * @defaultValue DATABASE_URL
    */
   API_DATABASE_URL: postgresUrl.optional(),
+  /** Port of a separate listener serving /metrics only (no auth: keep it off public networks). Off when unset. */
+  METRICS_PORT: intIn(1, 65535).optional(),
+  /** Basic-auth user for /metrics on the API port; with METRICS_PASSWORD, serves /metrics there. */
+  METRICS_USER: z.string().min(1).optional(),
+  /** Basic-auth password for /metrics on the API port. */
+  METRICS_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /** Basic-auth user for Bull Board at /admin/queues; Bull Board is off when unset. */
   BULL_BOARD_USER: z.string().min(1).optional(),
   /** Basic-auth password for Bull Board. */
@@ -139,7 +194,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
     );
   }
+  const issues = crossChecks(parsed.data);
+  if (issues.length) throw new ConfigError(issues);
   return parsed.data;
+}
+
+/** Rules between variables. */
+function crossChecks(config: Config): string[] {
+  const issues: string[] = [];
+  if (config.SYNC_ENCRYPTION_KEY && config.SYNC_ENCRYPTION_KEYS) {
+    issues.push(
+      'SYNC_ENCRYPTION_KEYS: set it or SYNC_ENCRYPTION_KEY, not both (list the old key in SYNC_ENCRYPTION_KEYS)',
+    );
+  }
+  if (Boolean(config.METRICS_USER) !== Boolean(config.METRICS_PASSWORD)) {
+    issues.push('METRICS_USER: set it together with METRICS_PASSWORD, or neither');
+  }
+  if (config.METRICS_PORT !== undefined && config.METRICS_PORT === config.PORT) {
+    issues.push('METRICS_PORT: must differ from PORT');
+  }
+  return issues;
 }
 
 /** Narrow an optional variable to required for the command that needs it. */

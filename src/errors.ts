@@ -45,9 +45,17 @@ export const ErrorCodes = {
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
   SOURCE_NETWORK: 'SOURCE_NETWORK',
+  EGRESS_DENIED: 'EGRESS_DENIED',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
+  BAD_REQUEST: 'BAD_REQUEST',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  URI_TOO_LONG: 'URI_TOO_LONG',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -113,6 +121,17 @@ export class SourceError extends SyncWorkerError {
       ...options,
       details: { ...options.details, ...(options.status ? { status: options.status } : {}) },
     });
+  }
+}
+
+/**
+ * A source address the egress policy refuses (loopback, private, metadata…),
+ * or a redirect to another origin. Fatal: retrying cannot help; the operator
+ * opens an address with SYNC_EGRESS_ALLOW.
+ */
+export class EgressDeniedError extends SyncWorkerError {
+  constructor(message: string, details: { host: string; address?: string; reason: string }) {
+    super(ErrorCodes.EGRESS_DENIED, message, { retry: 'fatal', details });
   }
 }
 
@@ -274,6 +293,9 @@ export interface ClassifyOptions {
  */
 export function classify(err: unknown, options: ClassifyOptions = {}): SyncWorkerError {
   if (isSyncWorkerError(err)) return err;
+  // A typed error raised under fetch (the egress dispatcher's EGRESS_DENIED) keeps its class.
+  const typed = typedCause(err);
+  if (typed) return typed;
   const clean = (text: string) => {
     const worded = options.where ? `${options.where}: ${text}` : text;
     return options.redact ? options.redact(worded) : worded;
@@ -303,6 +325,16 @@ export function classify(err: unknown, options: ClassifyOptions = {}): SyncWorke
     retry: 'retryable',
     cause: err,
   });
+}
+
+/** A SyncWorkerError in `err`'s cause chain (fetch wraps connect errors in `TypeError: fetch failed`). */
+function typedCause(err: unknown): SyncWorkerError | undefined {
+  let cause: unknown = (err as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; depth < 4 && cause && typeof cause === 'object'; depth++) {
+    if (isSyncWorkerError(cause)) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function isNamed(err: unknown, name: string): boolean {

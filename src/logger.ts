@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -19,23 +19,46 @@ export const redactPaths = [
   'consumerSecret',
   '*.consumerKey',
   '*.consumerSecret',
+  'consumer_key',
+  'consumer_secret',
+  '*.consumer_key',
+  '*.consumer_secret',
+  'accessToken',
+  '*.accessToken',
+  'authorization',
+  '*.authorization',
   'headers.authorization',
   '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
   'req.headers.authorization',
 ];
+
+/**
+ * The request as Fastify logs it (`incoming request`): method and path,
+ * never the query string (a client may put a token there) nor headers.
+ */
+function requestSerializer(req: { method?: string; url?: string; ip?: string }) {
+  return { method: req.method, url: req.url?.split('?')[0], remoteAddress: req.ip };
+}
 
 /**
  * Logs go to stderr, so stdout stays free for the one JSON object a CLI
  * command prints with `--json`.
  */
-export function createLogger(level: LoggerOptions['level'] = 'info', name = 'sync-worker'): Logger {
+export function createLogger(
+  level: LoggerOptions['level'] = 'info',
+  name = 'sync-worker',
+  /** Where lines go. @defaultValue stderr */
+  destination: DestinationStream = pino.destination({ dest: 2, sync: true }),
+): Logger {
   return pino(
     {
       name,
       level,
       redact: { paths: redactPaths, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: pino.stdSerializers.err, req: requestSerializer },
     },
-    pino.destination({ dest: 2, sync: true }),
+    destination,
   );
 }

@@ -4,6 +4,7 @@ import { builtInSources } from './adapters/registry.js';
 import type { SourceRegistry } from './adapters/source-registry.js';
 import type { Config } from './config.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
+import { createEgress, type Egress } from './egress/egress.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRedis } from './queues/redis-connection.js';
 
@@ -17,6 +18,8 @@ export interface Runtime {
   prisma: PrismaClient;
   /** Shared connection for queues and the rate budgets. */
   redis: Redis;
+  /** SYNC_EGRESS_ALLOW's policy and the dispatcher every source request goes through. */
+  egress: Egress;
   /** The sources this process syncs: their queues, definitions and adapters. */
   sources: SourceRegistry;
   queue(name: string): Queue;
@@ -28,6 +31,8 @@ export interface RuntimeOptions {
   prisma?: PrismaClient;
   /** Connections in the Prisma pool. @defaultValue 10 */
   poolSize?: number;
+  /** The egress policy and dispatcher (closed with the runtime). @defaultValue from SYNC_EGRESS_ALLOW */
+  egress?: Egress;
   /** The source registry. @defaultValue the built-in sources (src/adapters/registry.ts) */
   sources?: SourceRegistry;
 }
@@ -38,11 +43,17 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const queues = new Map<string, Queue>();
+  // Built on first use: only processes that talk to sources (or check a URL) need it.
+  let egress = options.egress;
   return {
     config,
     logger,
     prisma,
     redis,
+    get egress() {
+      egress ??= createEgress(config.SYNC_EGRESS_ALLOW);
+      return egress;
+    },
     sources: options.sources ?? builtInSources,
     queue(name) {
       let q = queues.get(name);
@@ -57,6 +68,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       await prisma.$disconnect();
       redis.disconnect();
+      await egress?.close();
     },
   };
 }

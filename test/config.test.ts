@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       API_DB_ROLE: 'sync_worker_api',
+      SYNC_JWT_MAX_TTL: 86_400_000,
+      SYNC_JWT_CLOCK_SKEW: 30_000,
       SYNC_CONCURRENCY_WOOCOMMERCE: 2,
       SYNC_CONCURRENCY_ODOO: 2,
       SYNC_CONCURRENCY_SHOPIFY: 2,
@@ -120,6 +122,54 @@ describe('loadConfig', () => {
     expect(configError({ DATABASE_URL, SYNC_ENCRYPTION_KEY: 'ab'.repeat(16) }).issues[0]).toMatch(
       /^SYNC_ENCRYPTION_KEY: must be 32 bytes/,
     );
+  });
+
+  test('security variables: key ring, egress allow list, token policy, metrics access', () => {
+    const hex = 'ab'.repeat(32);
+    const config = loadConfig({
+      DATABASE_URL,
+      SYNC_ENCRYPTION_KEYS: `2026:${hex},2025:${'cd'.repeat(32)}`,
+      SYNC_EGRESS_ALLOW: '10.0.0.0/8 odoo.corp.example,*.stores.example',
+      SYNC_JWT_MAX_TTL: '1h',
+      SYNC_JWT_AUDIENCE: 'a, b',
+      METRICS_PORT: '9464',
+    });
+    expect(config).toMatchObject({
+      SYNC_JWT_MAX_TTL: 3_600_000,
+      SYNC_JWT_AUDIENCE: ['a', 'b'],
+      METRICS_PORT: 9464,
+    });
+    const err = configError({
+      DATABASE_URL,
+      SYNC_ENCRYPTION_KEYS: `2026:${hex},2026:${hex},x y:${hex}`,
+      SYNC_EGRESS_ALLOW: '10.0.0.0/99,http://odoo/',
+      SYNC_JWT_MAX_TTL: '10s',
+      SYNC_JWT_CLOCK_SKEW: '1h',
+    });
+    expect(err.issues.map((i) => i.split(':')[0]).sort()).toEqual([
+      'SYNC_EGRESS_ALLOW',
+      'SYNC_EGRESS_ALLOW',
+      'SYNC_ENCRYPTION_KEYS',
+      'SYNC_ENCRYPTION_KEYS',
+      'SYNC_JWT_CLOCK_SKEW',
+      'SYNC_JWT_MAX_TTL',
+    ]);
+    expect(err.message).not.toContain(hex);
+  });
+
+  test('rules between variables', () => {
+    const hex = 'ab'.repeat(32);
+    expect(
+      configError({ DATABASE_URL, SYNC_ENCRYPTION_KEY: hex, SYNC_ENCRYPTION_KEYS: `k:${hex}` }).issues,
+    ).toEqual([
+      'SYNC_ENCRYPTION_KEYS: set it or SYNC_ENCRYPTION_KEY, not both (list the old key in SYNC_ENCRYPTION_KEYS)',
+    ]);
+    expect(configError({ DATABASE_URL, METRICS_USER: 'prom' }).issues).toEqual([
+      'METRICS_USER: set it together with METRICS_PASSWORD, or neither',
+    ]);
+    expect(configError({ DATABASE_URL, METRICS_PORT: '3000' }).issues).toEqual([
+      'METRICS_PORT: must differ from PORT',
+    ]);
   });
 
   test('requireConfig names the missing variable and why', () => {

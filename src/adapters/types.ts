@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { SyncWorkerError } from '../errors.js';
 import type { SyncEntityType, SyncType } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
@@ -214,6 +215,12 @@ export interface AdapterContext {
   heartbeat?: (detail: HeartbeatDetail) => Promise<void>;
   /** The store's shared budget. Absent: no pacing (unit tests). */
   rateBudget?: RateBudget;
+  /**
+   * The dispatcher every request to the source must use (`SourceHttpClient`'s
+   * `dispatcher`): it enforces the egress policy at connect time. Absent: the
+   * policy with nothing allowed (no internal address is reachable).
+   */
+  dispatcher?: Dispatcher;
   /** Pages fetched concurrently (p-limit). @defaultValue 4 */
   pageConcurrency?: number;
   /** Per-request timeout in ms. @defaultValue 30000 */

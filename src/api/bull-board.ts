@@ -1,31 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCodes } from '../errors.js';
+import type { FastifyInstance } from 'fastify';
 import { allQueueNames } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
+import { basicAuth } from './basic-auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
-/** onRequest hook: HTTP basic auth, compared in constant time. */
-export function basicAuth(user: string, password: string, realm: string) {
-  const expected = digest(`${user}:${password}`);
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const match = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization?.trim() ?? '');
-    const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-    if (match && timingSafeEqual(digest(given), expected)) return;
-    await reply
-      .code(401)
-      .header('www-authenticate', `Basic realm="${realm}", charset="UTF-8"`)
-      .send({
-        error: { code: ErrorCodes.UNAUTHORIZED, message: 'Bull Board needs basic auth (BULL_BOARD_USER)' },
-      });
-  };
-}
 
 /**
  * Bull Board at /admin/queues with every queue, behind basic auth. Not
@@ -48,7 +29,7 @@ export async function mountBullBoard(app: FastifyInstance, runtime: Runtime): Pr
     options: { uiConfig: { boardTitle: 'sync-worker' } },
   });
   await app.register(async (scope) => {
-    scope.addHook('onRequest', basicAuth(user, password, 'Bull Board'));
+    scope.addHook('onRequest', basicAuth(user, password, 'Bull Board', 'BULL_BOARD_USER'));
     await scope.register(serverAdapter.registerPlugin(), { prefix: BULL_BOARD_PATH });
   });
   return true;

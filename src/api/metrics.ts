@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { allQueueNames } from '../queues/queue-names.js';
 import type { PrismaClient } from '../db/prisma.js';
@@ -105,10 +105,18 @@ export function observeHttp(app: FastifyInstance, { httpDuration }: ApiMetrics):
   });
 }
 
-export function registerMetricsRoute(app: FastifyInstance, { registry }: ApiMetrics): void {
+/** `GET /metrics` in the Prometheus text format, behind `onRequest` when given (basic auth). */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  { registry }: ApiMetrics,
+  onRequest?: onRequestHookHandler,
+): void {
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      ...(onRequest ? { onRequest } : {}),
+      schema: { tags: ['operations'], summary: 'Prometheus metrics (basic auth: METRICS_USER)' },
+    },
     async (_request, reply) => {
       const body = await registry.metrics();
       return reply.type(registry.contentType).send(body);

@@ -1,23 +1,24 @@
 import { createRequire } from 'node:module';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
-import { parseEncryptionKey } from '../connections/credentials-cipher.js';
-import { requireConfig } from '../config.js';
+import { keyRingFromConfig } from '../connections/credentials-cipher.js';
 import type { Runtime } from '../runtime.js';
-import { authHook, createAuthenticator } from './auth.js';
+import { authHook, createAuthenticator, tokenPolicyFrom } from './auth.js';
+import { basicAuth } from './basic-auth.js';
 import { mountBullBoard } from './bull-board.js';
 import { createApiContext } from './context.js';
 import { checkApiDatabase } from './db-role-check.js';
 import { openApiDatabase } from './api-database.js';
 import { registerHealthRoutes } from './health.js';
-import { installErrorHandling } from './http-errors.js';
+import { errorShapeOptions, installErrorHandling } from './http-errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
-import { createMetrics, observeHttp, registerMetricsRoute } from './metrics.js';
+import { createMetrics, observeHttp, registerMetricsRoute, type ApiMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerActivityRoutes } from './routes/activity.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSyncRoutes } from './routes/syncs.js';
+import { refuseUndeclaredInput } from './strict-request.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -33,29 +34,34 @@ export interface BuildServerOptions {
   poolSize?: number;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's Prometheus registry (served on METRICS_PORT by `serveApi`). */
+    metrics: ApiMetrics;
+  }
+}
+
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /**
  * The HTTP server, ready to `listen` or `inject`: /api/v1 (JWT, RLS),
- * its OpenAPI document and Swagger UI, /healthz, /readyz, /metrics and Bull
- * Board at /admin/queues. Needs SYNC_JWT_SECRET.
+ * its OpenAPI document and Swagger UI, /healthz, /readyz, Bull Board at
+ * /admin/queues and, with METRICS_USER/METRICS_PASSWORD, /metrics behind
+ * basic auth. Needs SYNC_JWT_SECRET.
  */
 export async function buildServer(
   runtime: Runtime,
   options: BuildServerOptions = {},
 ): Promise<FastifyInstance> {
   const { config } = runtime;
-  const authenticate = createAuthenticator(
-    requireConfig(config, 'SYNC_JWT_SECRET', 'to verify API bearer tokens'),
-  );
-  const encryptionKey =
-    options.encryptionKey ??
-    (config.SYNC_ENCRYPTION_KEY ? parseEncryptionKey(config.SYNC_ENCRYPTION_KEY) : undefined);
+  const authenticate = createAuthenticator(tokenPolicyFrom(config));
+  const encryptionKey = options.encryptionKey ?? keyRingFromConfig(config);
 
   const app = fastify({
     loggerInstance: runtime.logger.child({ component: 'api' }) as FastifyBaseLogger,
     // Responses are plain JSON.stringify: route response schemas document, never filter.
     bodyLimit: 1_048_576,
+    ...errorShapeOptions,
   });
   app.setValidatorCompiler(() => (value) => ({ value }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -68,16 +74,28 @@ export async function buildServer(
   app.addHook('onClose', () => database.close());
 
   const metrics = createMetrics(runtime, database.prisma);
+  app.decorate('metrics', metrics);
   observeHttp(app, metrics);
   await registerOpenApi(app, version);
   registerHealthRoutes(app, runtime, database.prisma);
-  registerMetricsRoute(app, metrics);
+  if (config.METRICS_USER && config.METRICS_PASSWORD) {
+    registerMetricsRoute(
+      app,
+      metrics,
+      basicAuth(config.METRICS_USER, config.METRICS_PASSWORD, 'Metrics', 'METRICS_USER'),
+    );
+  } else if (config.METRICS_PORT === undefined) {
+    runtime.logger.warn(
+      '/metrics is not served: set METRICS_PORT (a separate listener) or METRICS_USER and METRICS_PASSWORD (basic auth on the API port)',
+    );
+  }
   await mountBullBoard(app, runtime);
 
   const ctx = createApiContext(runtime, database.prisma, encryptionKey);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
+      api.addHook('preValidation', refuseUndeclaredInput);
       registerConnectionRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerPreviewRoutes(api, ctx);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { describeIssues } from '../validation.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
@@ -11,9 +12,19 @@ export type RequestPart = 'body' | 'query' | 'params';
 export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
   const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${[part, ...i.path.map(String)].join('.')}: ${i.message}`);
-  throw new ValidationError(`invalid request ${part}: ${issues.join('; ')}`, issues);
+  throw new ValidationError(
+    `invalid request ${part}: ${requestIssues(parsed.error, part).join('; ')}`,
+    requestIssues(parsed.error, part),
+  );
 }
+
+/** `<part>.<path>: <message>`; an unknown field is named, never its value. */
+export function requestIssues(error: z.ZodError, part: string): string[] {
+  return describeIssues(error, part);
+}
+
+/** Empty: for the query of a route that takes none, and the body of one that takes none. */
+export const nothing = z.strictObject({});
 
 /**
  * The JSON Schema of a zod schema's input, for the OpenAPI document

@@ -1,10 +1,9 @@
 import { serveApi } from '../api/serve.js';
 import { loadConfig, requireConfig } from '../config.js';
-import { parseEncryptionKey } from '../connections/credentials-cipher.js';
+import { keyRingFromConfig, requireKeyRing } from '../connections/credentials-cipher.js';
 import { createRuntime } from '../runtime.js';
 import { startWorkers, type WorkerSet } from '../workers/start-workers.js';
 import { untilSignal } from './until-signal.js';
-import { encryptionKeyFrom } from './with-runtime.js';
 
 export interface ServiceParts {
   /** Run the BullMQ workers (and, unless false, the maintenance queue and its schedulers). */
@@ -23,10 +22,8 @@ export async function runServices(
 ): Promise<{ stopped: true; signal: string; url?: string }> {
   const config = loadConfig();
   const encryptionKey = parts.workers
-    ? encryptionKeyFrom(config, 'to decrypt connection credentials')
-    : config.SYNC_ENCRYPTION_KEY
-      ? parseEncryptionKey(config.SYNC_ENCRYPTION_KEY)
-      : undefined;
+    ? requireKeyRing(config, 'to decrypt connection credentials')
+    : keyRingFromConfig(config);
   if (parts.api) requireConfig(config, 'SYNC_JWT_SECRET', 'to verify API bearer tokens');
   const runtime = createRuntime(config);
   let workers: WorkerSet | undefined;

@@ -1,5 +1,4 @@
-import { loadConfig, requireConfig, type Config } from '../config.js';
-import { parseEncryptionKey, type CredentialsKey } from '../connections/credentials-cipher.js';
+import { loadConfig, type Config } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 
 /** Runs `fn` with a runtime built from the environment, and closes it after. */
@@ -13,8 +12,4 @@ export async function withRuntime<T>(
   } finally {
     await runtime.close();
   }
-}
-
-export function encryptionKeyFrom(config: Config, why: string): CredentialsKey {
-  return parseEncryptionKey(requireConfig(config, 'SYNC_ENCRYPTION_KEY', why));
 }

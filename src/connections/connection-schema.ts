@@ -5,6 +5,8 @@ import type { SourceDefinition } from '../adapters/source-definition.js';
 import type { SourceRegistry } from '../adapters/source-registry.js';
 import type { SyncType } from '../adapters/types.js';
 import { ValidationError } from '../errors.js';
+import { CONTROL_CHARACTERS, INVISIBLE_CHARACTERS } from '../safe-text.js';
+import { describeIssue } from '../validation.js';
 
 /**
  * What a new connection must carry: the common fields, and per source type
@@ -17,15 +19,33 @@ const orgId = z.uuid({
   error: (i) => (i.input === undefined ? 'is required (the organisation uuid)' : 'must be a uuid'),
 });
 
-const name = requiredString('a name for this connection').max(255, 'must be at most 255 characters');
+/**
+ * A name shows in lists and logs as what it is: normalised to NFC, and
+ * refused with control characters or with bidi overrides, isolates, marks
+ * and zero-width characters (which make text display as something else).
+ */
+const name = requiredString('a name for this connection')
+  .max(255, 'must be at most 255 characters')
+  .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
+  .refine(
+    (v) => !INVISIBLE_CHARACTERS.test(v),
+    'must not contain bidi-control or zero-width characters (U+202A–U+202E, U+2066–U+2069, U+200B–U+200F…)',
+  )
+  .transform((v) => v.normalize('NFC'));
 
-/** http(s) URL with no credentials, query or fragment; returned without a trailing slash. */
+/**
+ * http(s) URL with no credentials, query or fragment; returned without a
+ * trailing slash. Messages never quote the value: it may carry keys.
+ */
 export const baseUrlSchema = requiredString("the store's base URL").transform((value, ctx) => {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${value}"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an absolute http(s) URL with its scheme, such as https://shop.example.com',
+    });
     return z.NEVER;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -55,11 +75,16 @@ export interface NewConnection {
   settings: Record<string, unknown>;
 }
 
+/** Unknown fields are refused (settings excepted: free-form by design). */
 function variantOf(definition: SourceDefinition) {
-  return z.object({
+  const credentials: z.ZodType<Record<string, string>> =
+    definition.credentials instanceof z.ZodObject
+      ? (definition.credentials.strict() as unknown as z.ZodType<Record<string, string>>)
+      : definition.credentials;
+  return z.strictObject({
     ...common,
     type: z.literal(definition.type),
-    credentials: definition.credentials,
+    credentials,
     // An absent settings object is parsed as {}, so the definition's defaults apply.
     settings: definition.settings.prefault({}),
   });
@@ -96,9 +121,7 @@ export function parseNewConnection(input: unknown, registry: SourceRegistry = bu
     parsed.error.issues.some((i) => i.path.join('.') === 'type') && typeof input === 'object' && input
       ? (z.object(common).safeParse(input).error?.issues ?? [])
       : [];
-  const issues = [...parsed.error.issues, ...commonIssues].map(
-    (i) => `${i.path.join('.') || 'input'}: ${i.message}`,
-  );
+  const issues = [...parsed.error.issues, ...commonIssues].flatMap((i) => describeIssue(i, [], 'input'));
   throw new ValidationError(`invalid connection:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
 }
 

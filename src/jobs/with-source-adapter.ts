@@ -59,6 +59,7 @@ export async function withSourceAdapter<T>(
     signal: options.signal,
     ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
     rateBudget: rateBudgetFor(runtime.redis, config.QUEUE_PREFIX, definition, { ...connection, settings }),
+    dispatcher: runtime.egress.dispatcher,
     pageConcurrency: config.SYNC_PAGE_CONCURRENCY,
     httpTimeoutMs: config.SYNC_HTTP_TIMEOUT,
     maxInPlaceRetryAfterMs: config.SYNC_MAX_INLINE_RETRY_AFTER,

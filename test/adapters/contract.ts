@@ -11,6 +11,7 @@ import { parseStoredConnection } from '../../src/connections/connection-schema.j
 import { ErrorCodes } from '../../src/errors.js';
 import { mapPage } from '../../src/sync/map-page.js';
 import type { FakeEntity, FakeStoreControl, FakeStoreFactory, FakeStoreInit } from '../fakes/fake-store.js';
+import { loopbackEgress } from '../helpers/egress.js';
 import { MemoryRateBudget, rejection } from './woo-helpers.js';
 
 /**
@@ -223,6 +224,7 @@ export async function open(
     baseUrl: fake.url,
     retryBaseMs: 1,
     requestRetries: 8,
+    dispatcher: loopbackEgress.dispatcher,
     ...overrides,
     credentials,
     settings,

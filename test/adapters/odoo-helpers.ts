@@ -2,6 +2,7 @@ import { afterEach } from 'vitest';
 import { OdooAdapter } from '../../src/adapters/odoo/adapter.js';
 import type { AdapterContext } from '../../src/adapters/types.js';
 import { startFakeOdoo, type FakeOdooOptions, type FakeOdooServer } from '../fakes/odoo/server.js';
+import { loopbackEgress } from '../helpers/egress.js';
 
 export const PROTOCOLS = ['jsonrpc', 'json2'] as const;
 export type OdooProtocol = (typeof PROTOCOLS)[number];
@@ -17,6 +18,7 @@ export function odooAdapter(
   return new OdooAdapter({
     connectionId: 'test-connection',
     ...fake.connection({ protocol, ...settings }),
+    dispatcher: loopbackEgress.dispatcher,
     retryBaseMs: 1,
     requestRetries: 6,
     ...rest,

@@ -16,6 +16,7 @@ import {
   type FakeShopifyServer,
 } from '../fakes/shopify/server.js';
 import { createTestRedis } from '../helpers/redis.js';
+import { loopbackEgress } from '../helpers/egress.js';
 
 const testRedis = createTestRedis('shopify-adapter');
 let redis: Redis | undefined;
@@ -51,6 +52,7 @@ export function shopifyAdapter(
     retryBaseMs: 1,
     requestRetries: 4,
     rateBudget: costBudget(fake),
+    dispatcher: loopbackEgress.dispatcher,
     ...rest,
   });
 }

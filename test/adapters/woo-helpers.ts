@@ -8,6 +8,7 @@ import type {
   SyncEntityType,
 } from '../../src/adapters/types.js';
 import { afterEach } from 'vitest';
+import { loopbackEgress } from '../helpers/egress.js';
 import {
   startFakeWooCommerce,
   type FakeWooOptions,
@@ -48,6 +49,7 @@ export function wooAdapter(
     ...fake.connection(settings),
     retryBaseMs: 1,
     requestRetries: 8,
+    dispatcher: loopbackEgress.dispatcher,
     ...rest,
   });
 }

@@ -4,6 +4,7 @@ import { WooCommerceAdapter } from '../../src/adapters/woocommerce/adapter.js';
 import { authenticate, oauthBaseString, percentEncode } from '../../src/adapters/woocommerce/auth.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { loopbackEgress } from '../helpers/egress.js';
 import { collect, pageRequest, rejection, wooAdapter } from './woo-helpers.js';
 
 // A fresh fake per test: a finished walk's speculative requests may still land after it returns.
@@ -57,6 +58,7 @@ describe('auth modes against the fake (signatures verified for real)', () => {
         credentials: { key: fake.consumerKey, secret: wrongSecret },
         settings: { authMode },
         retryBaseMs: 1,
+        dispatcher: loopbackEgress.dispatcher,
       });
       const before = fake.requestCount;
       const err = await rejection(collect(adapter.pages(pageRequest('customer'))));

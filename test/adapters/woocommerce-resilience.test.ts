@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { parseRetryAfter, SourceHttpClient } from '../../src/adapters/http/source-http.js';
 import { redactUrl } from '../../src/adapters/http/redact.js';
 import { ErrorCodes } from '../../src/errors.js';
+import { loopbackEgress } from '../helpers/egress.js';
 import {
   collect,
   MemoryRateBudget,
@@ -157,6 +158,7 @@ describe('network, timeouts, cancellation, secrets', () => {
       requestRetries: 1,
       retryBaseMs: 1,
       secrets: [key, secret],
+      dispatcher: loopbackEgress.dispatcher,
     });
     const url = `http://127.0.0.1:${port}/wp-json/wc/v3/customers?consumer_key=${key}&consumer_secret=${secret}`;
     const err = await rejection(client.requestJson(() => ({ url })));

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApiHarness, JWT_SECRET, type ApiHarness, type Org } from './harness.js';
+import { buildServer } from '../../src/api/server.js';
+import { loadConfig } from '../../src/config.js';
+import { createRuntime } from '../../src/runtime.js';
+import { apiEnv, createApiHarness, JWT_SECRET, type ApiHarness, type Org } from './harness.js';
 
 let h: ApiHarness;
 let org: Org;
@@ -22,8 +25,17 @@ async function get(authorization?: string) {
 function expectUnauthorized(res: Awaited<ReturnType<typeof get>>, message: RegExp) {
   expect(res.statusCode).toBe(401);
   const body = res.json();
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
   expect(body.error.code).toBe('UNAUTHORIZED');
   expect(body.error.message).toMatch(message);
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A token with exactly these claims (HS256 with the test secret unless told). */
+function sign(claims: Record<string, unknown>, secret = JWT_SECRET): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
 }
 
 describe('Bearer JWT on /api/v1', () => {
@@ -96,5 +108,65 @@ describe('Bearer JWT on /api/v1', () => {
     const res = await h.as(randomUUID(), { method: 'GET', url: '/api/v1/connections' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ connections: [] });
+  });
+});
+
+describe('token policy', () => {
+  test('a token without exp → 401 (tokens must expire)', async () => {
+    const token = await sign({ sub: org.userId, iat: now() });
+    expectUnauthorized(await get(`Bearer ${token}`), /exp is required/);
+  });
+
+  test('a token living longer than SYNC_JWT_MAX_TTL (24 h by default) → 401, with or without iat', async () => {
+    const long = await sign({ sub: org.userId, iat: now(), exp: now() + 25 * 3600 });
+    expectUnauthorized(await get(`Bearer ${long}`), /lives longer than the 86400 s allowed/);
+    const noIat = await sign({ sub: org.userId, exp: now() + 25 * 3600 });
+    expectUnauthorized(await get(`Bearer ${noIat}`), /lives longer/);
+    // Issued long ago, so only an hour is left, but its lifetime is still 25 h.
+    const backdated = await sign({ sub: org.userId, iat: now() - 24 * 3600, exp: now() + 3600 });
+    expectUnauthorized(await get(`Bearer ${backdated}`), /lives longer/);
+    const day = await sign({ sub: org.userId, iat: now(), exp: now() + 23 * 3600 });
+    expect((await get(`Bearer ${day}`)).statusCode).toBe(200);
+  });
+
+  test('nbf is honoured with a small clock skew; iat may not be in the future', async () => {
+    const later = await sign({ sub: org.userId, nbf: now() + 600, exp: now() + 900 });
+    expectUnauthorized(await get(`Bearer ${later}`), /not valid yet/);
+    const skewed = await sign({ sub: org.userId, nbf: now() + 10, exp: now() + 900 });
+    expect((await get(`Bearer ${skewed}`)).statusCode).toBe(200);
+    const future = await sign({ sub: org.userId, iat: now() + 600, exp: now() + 900 });
+    expectUnauthorized(await get(`Bearer ${future}`), /issued in the future/);
+  });
+
+  test('SYNC_JWT_ISSUER and SYNC_JWT_AUDIENCE, when set, are required', async () => {
+    const config = loadConfig({
+      ...apiEnv(h.db, h.redis),
+      LOG_LEVEL: 'silent',
+      SYNC_JWT_ISSUER: 'https://id.example.test/',
+      SYNC_JWT_AUDIENCE: 'sync-worker, other-api',
+      SYNC_JWT_MAX_TTL: '1h',
+    });
+    const runtime = createRuntime(config, { poolSize: 1 });
+    const app = await buildServer(runtime, { checkDbRole: false });
+    const call = async (claims: Record<string, unknown>) =>
+      app.inject({
+        method: 'GET',
+        url: '/api/v1/connections',
+        headers: { authorization: `Bearer ${await sign({ sub: org.userId, exp: now() + 600, ...claims })}` },
+      });
+    try {
+      const good = { iss: 'https://id.example.test/', aud: 'sync-worker' };
+      expect((await call(good)).statusCode).toBe(200);
+      expect((await call({ ...good, aud: ['x', 'other-api'] })).statusCode).toBe(200);
+      expectUnauthorized(await call({ aud: 'sync-worker' }), /issuer/);
+      expectUnauthorized(await call({ ...good, iss: 'https://evil.example.test/' }), /issuer/);
+      expectUnauthorized(await call({ iss: good.iss }), /audience/);
+      expectUnauthorized(await call({ ...good, aud: 'another' }), /audience/);
+      // SYNC_JWT_MAX_TTL=1h applies to this server.
+      expectUnauthorized(await call({ ...good, exp: now() + 2 * 3600 }), /lives longer than the 3600 s/);
+    } finally {
+      await app.close();
+      await runtime.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ afterAll(async () => h?.close());
 const woo = {
   type: 'woocommerce',
   name: 'new-shop',
-  baseUrl: 'https://new.example.com/',
+  baseUrl: 'https://new.example.invalid/',
   credentials: { key: 'ck_secretkey', secret: 'cs_secretvalue' },
 };
 
@@ -27,7 +27,7 @@ describe('GET /api/v1/connections', () => {
     expect(connections.map((c: { name: string }) => c.name)).toEqual(['a-shop']);
     expect(connections[0].orgId).toBe(a.orgId);
     expect(connections[0]).not.toHaveProperty('credentials');
-    expect(res.body).not.toMatch(/ck_test|cs_test|v1:/);
+    expect(res.body).not.toMatch(/ck_test|cs_test|v1:|v2:/);
   });
 });
 
@@ -40,7 +40,7 @@ describe('POST /api/v1/connections', () => {
       orgId: a.orgId,
       type: 'woocommerce',
       name: 'new-shop',
-      baseUrl: 'https://new.example.com',
+      baseUrl: 'https://new.example.invalid',
     });
     expect(res.body).not.toMatch(/ck_secretkey|cs_secretvalue/);
     const { rows } = await h.db.pool.query(
@@ -48,7 +48,7 @@ describe('POST /api/v1/connections', () => {
       [created.id],
     );
     expect(rows[0].org_id).toBe(a.orgId);
-    expect(rows[0].credentials).toMatch(/^v1:/);
+    expect(rows[0].credentials).toMatch(/^v2:default:/);
     expect(rows[0].credentials).not.toContain('ck_secretkey');
 
     const listB = await h.as(b.userId, { method: 'GET', url: '/api/v1/connections' });

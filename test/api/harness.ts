@@ -9,6 +9,7 @@ import { createPrisma } from '../../src/db/prisma.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { authenticatorUrlFor } from '../helpers/env.js';
+import { LOOPBACK_ALLOW } from '../helpers/egress.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 
 export const JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
@@ -52,6 +53,7 @@ export function apiEnv(db: { url: string }, redis: { url: string; prefix: string
     QUEUE_PREFIX: redis.prefix,
     SYNC_JWT_SECRET: JWT_SECRET,
     SYNC_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    SYNC_EGRESS_ALLOW: LOOPBACK_ALLOW,
     BULL_BOARD_USER: BOARD_USER,
     BULL_BOARD_PASSWORD: BOARD_PASSWORD,
   };

@@ -1,18 +1,33 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serveApi } from '../../src/api/serve.js';
 import { buildServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config.js';
 import { QueueNames } from '../../src/queues/queue-names.js';
 import { createRuntime } from '../../src/runtime.js';
-import { BOARD_PASSWORD, BOARD_USER, createApiHarness, type ApiHarness } from './harness.js';
+import { freePort } from '../helpers/free-port.js';
+import { apiEnv, BOARD_PASSWORD, BOARD_USER, createApiHarness, type ApiHarness } from './harness.js';
+
+const METRICS_USER = 'prometheus';
+const METRICS_PASSWORD = 'scrape-password';
 
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await createApiHarness('api_ops');
+  h = await createApiHarness('api_ops', { METRICS_USER, METRICS_PASSWORD });
 });
 afterAll(async () => h?.close());
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** 401 in the error shape with a Basic challenge, without credentials and with a wrong password. */
+async function expectBasicAuthRequired(url: string, user: string, realm: string): Promise<void> {
+  for (const headers of [{}, { authorization: basic(user, 'wrong-password') }]) {
+    const res = await h.app.inject({ method: 'GET', url, headers });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('UNAUTHORIZED');
+    expect(res.headers['www-authenticate']).toBe(`Basic realm="${realm}", charset="UTF-8"`);
+  }
+}
 
 describe('health and metrics', () => {
   test('/healthz answers without dependencies', async () => {
@@ -54,7 +69,11 @@ describe('health and metrics', () => {
       `INSERT INTO sync_progress (org_id, sync_id, status) VALUES (gen_random_uuid(), 'sync-metrics', 'failed')`,
     );
     await h.app.inject({ method: 'GET', url: '/healthz' });
-    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: basic(METRICS_USER, METRICS_PASSWORD) },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/^sync_worker_queue_jobs\{queue="sync-odoo",state="waiting"\} 1$/m);
@@ -68,17 +87,65 @@ describe('health and metrics', () => {
   });
 });
 
+describe('/metrics access', () => {
+  test('on the API port: basic auth (METRICS_USER / METRICS_PASSWORD), 401 otherwise', async () => {
+    await expectBasicAuthRequired('/metrics', METRICS_USER, 'Metrics');
+    // The Bull Board's credentials are not the metrics' ones.
+    const board = await h.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: basic(BOARD_USER, BOARD_PASSWORD) },
+    });
+    expect(board.statusCode).toBe(401);
+  });
+
+  test('by default /metrics is not served on the API port', async () => {
+    const config = loadConfig({ ...apiEnv(h.db, h.redis), LOG_LEVEL: 'silent' });
+    const runtime = createRuntime(config, { poolSize: 1 });
+    const app = await buildServer(runtime, { checkDbRole: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    } finally {
+      await app.close();
+      await runtime.close();
+    }
+  });
+
+  test('METRICS_PORT: /metrics alone on its own listener, without credentials; not on the API port', async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const config = loadConfig({
+      ...apiEnv(h.db, h.redis),
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+    });
+    const runtime = createRuntime(config, { poolSize: 1 });
+    const api = await serveApi(runtime, { checkDbRole: false });
+    try {
+      expect(api.metricsUrl).toBe(`http://127.0.0.1:${metricsPort}`);
+      await fetch(`${api.url}/healthz`);
+      const metrics = await fetch(`${api.metricsUrl}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(
+        /^sync_worker_http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 1$/m,
+      );
+      const elsewhere = await fetch(`${api.metricsUrl}/api/v1/syncs`);
+      expect(elsewhere.status).toBe(404);
+      expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+      expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+    } finally {
+      await api.close();
+      await runtime.close();
+    }
+  });
+});
+
 describe('Bull Board', () => {
   test('401 without or with wrong basic auth, 200 with it; lists every queue', async () => {
-    const none = await h.app.inject({ method: 'GET', url: '/admin/queues' });
-    expect(none.statusCode).toBe(401);
-    expect(none.headers['www-authenticate']).toMatch(/^Basic realm=/);
-    const wrong = await h.app.inject({
-      method: 'GET',
-      url: '/admin/queues',
-      headers: { authorization: basic(BOARD_USER, 'wrong-password') },
-    });
-    expect(wrong.statusCode).toBe(401);
+    await expectBasicAuthRequired('/admin/queues', BOARD_USER, 'Bull Board');
     const api = await h.app.inject({
       method: 'GET',
       url: '/admin/queues/api/queues',

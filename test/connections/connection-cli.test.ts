@@ -33,7 +33,7 @@ describe('sync-worker connection', () => {
         '--name',
         'cli shop',
         '--url',
-        'https://shop.example.com/',
+        'https://shop.example.invalid/',
         '--key',
         'ck_cli_key',
         '--secret',
@@ -59,7 +59,7 @@ describe('sync-worker connection', () => {
     expect(rows[0]).toMatchObject({
       org_id: orgId,
       type: 'woocommerce',
-      base_url: 'https://shop.example.com',
+      base_url: 'https://shop.example.invalid',
       settings: { authMode: 'oauth1', region: 'eu' },
     });
     expect(JSON.stringify(rows[0])).not.toContain(secrets[0]);
@@ -73,7 +73,7 @@ describe('sync-worker connection', () => {
         '--name',
         'cli shopify',
         '--url',
-        'https://s.myshopify.com',
+        'https://s.myshopify.invalid',
         '--token',
         secrets[1]!,
       ),
@@ -89,7 +89,7 @@ describe('sync-worker connection', () => {
         '--name',
         'cli odoo',
         '--url',
-        'http://odoo.local:8069',
+        'http://odoo.invalid:8069',
         '--db',
         'prod',
         '--username',
@@ -129,7 +129,16 @@ describe('sync-worker connection', () => {
 
   test('woocommerce without --secret exits 2 naming the flag', async () => {
     const result = await runCli(
-      add('--type', 'woocommerce', '--name', 'no secret', '--url', 'https://x.example.com', '--key', 'ck_x'),
+      add(
+        '--type',
+        'woocommerce',
+        '--name',
+        'no secret',
+        '--url',
+        'https://x.example.invalid',
+        '--key',
+        'ck_x',
+      ),
       env,
     );
     expect(result.code).toBe(2);
@@ -142,7 +151,7 @@ describe('sync-worker connection', () => {
         '--name',
         'no secret',
         '--url',
-        'https://x.example.com',
+        'https://x.example.invalid',
         '--key',
         'ck_x',
         '--json',
@@ -173,7 +182,7 @@ describe('sync-worker connection', () => {
       '--name',
       'twice',
       '--url',
-      'https://t.myshopify.com',
+      'https://t.myshopify.invalid',
       '--token',
       secrets[1]!,
     );
@@ -192,7 +201,7 @@ describe('sync-worker connection', () => {
         '--name',
         'no key',
         '--url',
-        'https://k.myshopify.com',
+        'https://k.myshopify.invalid',
         '--token',
         secrets[1]!,
       ),
@@ -211,7 +220,7 @@ describe('sync-worker connection', () => {
         '--name',
         'bad key',
         '--url',
-        'https://k.myshopify.com',
+        'https://k.myshopify.invalid',
         '--token',
         secrets[1]!,
       ),

@@ -59,7 +59,7 @@ describe('connection repository', () => {
     const created = await createConnection(prisma, key, woo('stored'));
     const { rows } = await db.pool.query('SELECT * FROM integration_connection WHERE id = $1', [created.id]);
     const row = JSON.stringify(rows[0]);
-    expect(rows[0].credentials).toMatch(/^v1:/);
+    expect(rows[0].credentials).toMatch(/^v2:default:/);
     expect(row).not.toContain(secret);
     expect(row).not.toContain('ck_repository_key');
   });

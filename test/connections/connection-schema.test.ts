@@ -78,7 +78,7 @@ describe('new connection schema', () => {
     ]);
     expect(issuesOf({ ...woo, name: '' })).toEqual(['name: must not be empty (a name for this connection)']);
     expect(issuesOf({ ...woo, baseUrl: 'shop.example.com' })).toEqual([
-      'baseUrl: must be an http(s) URL, got "shop.example.com"',
+      'baseUrl: must be an absolute http(s) URL with its scheme, such as https://shop.example.com',
     ]);
     expect(issuesOf({ ...woo, baseUrl: 'https://u:p@shop.example.com' })).toEqual([
       'baseUrl: must not contain a user or password; pass credentials apart',
@@ -98,6 +98,57 @@ describe('new connection schema', () => {
       'name: is required (a name for this connection)',
       "baseUrl: is required (the store's base URL)",
     ]);
+  });
+
+  test('a base URL carrying keys is refused without repeating them', () => {
+    const key = 'ck_in_the_url_4f1d2a7c';
+    const secret = 'cs_in_the_url_9b7d5f3a';
+    for (const baseUrl of [
+      `shop.test/wp-json?consumer_key=${key}&consumer_secret=${secret}`,
+      `https://shop.test/wp-json?consumer_key=${key}&consumer_secret=${secret}`,
+      `https://${key}:${secret}@shop.test/`,
+      `https://shop.test/#${secret}`,
+    ]) {
+      const issues = issuesOf({ ...woo, baseUrl }).join('\n');
+      expect(issues).toMatch(/^baseUrl: /);
+      expect(issues).not.toContain(key);
+      expect(issues).not.toContain(secret);
+      expect(issues).not.toContain('shop.test');
+    }
+  });
+
+  test('names are normalised (NFC) and refused with control, bidi or zero-width characters', () => {
+    const decomposed = 'Cafe\u0301 shop'; // e + combining acute
+    expect(parseNewConnection({ ...woo, name: decomposed }).name).toBe('Caf\u00e9 shop');
+    for (const bad of [
+      'shop\u202Egnp.exe',
+      'a\u2066b\u2069',
+      'mark\u200F',
+      'zero\u200Bwidth',
+      'bom\uFEFFx',
+    ]) {
+      expect(issuesOf({ ...woo, name: bad }), JSON.stringify(bad)).toEqual([
+        'name: must not contain bidi-control or zero-width characters (U+202A–U+202E, U+2066–U+2069, U+200B–U+200F…)',
+      ]);
+    }
+    for (const bad of ['line\nbreak', 'tab\there', 'bell\u0007', 'c1\u0085']) {
+      expect(issuesOf({ ...woo, name: bad }), JSON.stringify(bad)).toEqual([
+        'name: must not contain control characters',
+      ]);
+    }
+  });
+
+  test('unknown fields are refused, at the top and in credentials; settings stay free-form', () => {
+    expect(
+      issuesOf({
+        ...woo,
+        owner: 'x',
+        credentials: { ...woo.credentials, consumer_secret: 'cs_extra_value' },
+      }),
+    ).toEqual(['credentials.consumer_secret: is not a known field', 'owner: is not a known field']);
+    expect(parseNewConnection({ ...woo, settings: { region: 'eu' } }).settings).toMatchObject({
+      region: 'eu',
+    });
   });
 
   test('messages never echo a credential value', () => {

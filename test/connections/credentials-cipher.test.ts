@@ -5,6 +5,8 @@ import {
   decryptCredentials,
   encryptCredentials,
   parseEncryptionKey,
+  parseEncryptionKeys,
+  storedKid,
 } from '../../src/connections/credentials-cipher.js';
 import { ConfigError, ErrorCodes, SyncWorkerError } from '../../src/errors.js';
 
@@ -58,7 +60,7 @@ describe('encryption key', () => {
 describe('credentials cipher', () => {
   test('round trip', () => {
     const stored = encryptCredentials(key, credentials, aad);
-    expect(stored).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(stored).toMatch(/^v2:default:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(stored).not.toContain(credentials.secret);
     expect(decryptCredentials(key, stored, aad)).toEqual(credentials);
   });
@@ -67,8 +69,8 @@ describe('credentials cipher', () => {
     const a = encryptCredentials(key, credentials, aad);
     const b = encryptCredentials(key, credentials, aad);
     expect(a).not.toBe(b);
-    expect(Buffer.from(a.split(':')[1]!, 'base64')).toHaveLength(12);
-    expect(Buffer.from(a.split(':')[2]!, 'base64')).toHaveLength(16);
+    expect(Buffer.from(a.split(':')[2]!, 'base64')).toHaveLength(12);
+    expect(Buffer.from(a.split(':')[3]!, 'base64')).toHaveLength(16);
   });
 
   test('a wrong key fails with ENCRYPTION_FAILED', () => {
@@ -80,23 +82,31 @@ describe('credentials cipher', () => {
 
   test('tampered ciphertext, tag or IV fails with ENCRYPTION_FAILED', () => {
     const stored = encryptCredentials(key, credentials, aad);
-    const [v, iv, tag, data] = stored.split(':') as [string, string, string, string];
+    const [v, kid, iv, tag, data] = stored.split(':') as [string, string, string, string, string];
     const flip = (b64: string) => {
       const bytes = Buffer.from(b64, 'base64');
       bytes[0] = bytes[0]! ^ 0x01;
       return bytes.toString('base64');
     };
     for (const tampered of [
-      [v, iv, tag, flip(data)],
-      [v, iv, flip(tag), data],
-      [v, flip(iv), tag, data],
+      [v, kid, iv, tag, flip(data)],
+      [v, kid, iv, flip(tag), data],
+      [v, kid, flip(iv), tag, data],
     ]) {
       expectEncryptionFailure(() => decryptCredentials(key, tampered.join(':'), aad));
     }
   });
 
   test('malformed stored values fail with ENCRYPTION_FAILED', () => {
-    for (const bad of ['', 'plain', 'v2:a:b:c', 'v1:only:three', 'v1:AAAA:AAAA:AAAA']) {
+    for (const bad of [
+      '',
+      'plain',
+      'v2:a:b:c',
+      'v2::AAAA:AAAA:AAAA',
+      'v3:a:b:c:d',
+      'v1:only:three',
+      'v1:AAAA:AAAA:AAAA',
+    ]) {
       expectEncryptionFailure(() => decryptCredentials(key, bad, aad));
     }
   });
@@ -111,5 +121,66 @@ describe('credentials cipher', () => {
     expect(decryptCredentials(key, stored, credentialsAad(orgA.toUpperCase(), connectionId))).toEqual(
       credentials,
     );
+  });
+});
+
+describe('key rotation', () => {
+  const oldHex = randomBytes(32).toString('hex');
+  const newHex = randomBytes(32).toString('hex');
+
+  /** A v1 value as the release before rotation wrote it (no key id). */
+  function v1Value(hex: string): string {
+    const stored = encryptCredentials(parseEncryptionKey(hex), credentials, aad);
+    const [, , iv, tag, data] = stored.split(':');
+    return ['v1', iv, tag, data].join(':');
+  }
+
+  test('SYNC_ENCRYPTION_KEYS: the first key encrypts under its kid, every key decrypts', () => {
+    const before = encryptCredentials(parseEncryptionKeys(`2025:${oldHex}`), credentials, aad);
+    expect(storedKid(before)).toBe('2025');
+    const ring = parseEncryptionKeys(`2026:${newHex}, 2025:${oldHex}`);
+    expect(ring.currentKid).toBe('2026');
+    expect(decryptCredentials(ring, before, aad)).toEqual(credentials);
+    const after = encryptCredentials(ring, credentials, aad);
+    expect(storedKid(after)).toBe('2026');
+    expect(decryptCredentials(parseEncryptionKeys(`2026:${newHex}`), after, aad)).toEqual(credentials);
+    // The old key alone no longer reads what the new one wrote.
+    expectEncryptionFailure(() => decryptCredentials(parseEncryptionKeys(`2025:${oldHex}`), after, aad));
+  });
+
+  test('v1 values (before key ids) are read with any key of the ring', () => {
+    const stored = v1Value(oldHex);
+    expect(storedKid(stored)).toBeUndefined();
+    expect(decryptCredentials(parseEncryptionKey(oldHex), stored, aad)).toEqual(credentials);
+    expect(decryptCredentials(parseEncryptionKeys(`new:${newHex},old:${oldHex}`), stored, aad)).toEqual(
+      credentials,
+    );
+    expectEncryptionFailure(() => decryptCredentials(parseEncryptionKeys(`new:${newHex}`), stored, aad));
+  });
+
+  test('a kid the ring does not name: every key is tried, and the message names the kid', () => {
+    const stored = encryptCredentials(parseEncryptionKey(oldHex), credentials, aad); // kid "default"
+    expect(decryptCredentials(parseEncryptionKeys(`renamed:${oldHex}`), stored, aad)).toEqual(credentials);
+    const err = expectEncryptionFailure(() =>
+      decryptCredentials(parseEncryptionKeys(`other:${newHex}`), stored, aad),
+    );
+    expect(err.message).toMatch(/key "default"/);
+  });
+
+  test('bad SYNC_ENCRYPTION_KEYS entries are each named, never echoing a key', () => {
+    const short = randomBytes(16).toString('hex');
+    try {
+      parseEncryptionKeys(`ok:${newHex},bad:${short},:${oldHex},ok:${oldHex}`);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const { issues, message } = err as ConfigError;
+      expect(issues).toEqual([
+        'SYNC_ENCRYPTION_KEYS: key "bad": must be 32 bytes: 64 hex characters or base64 (openssl rand -hex 32)',
+        'SYNC_ENCRYPTION_KEYS: entry 3: must be <kid>:<key>, kid of 1-32 letters, digits, _ or -',
+        'SYNC_ENCRYPTION_KEYS: key "ok": appears twice',
+      ]);
+      for (const secret of [newHex, short, oldHex]) expect(message).not.toContain(secret);
+    }
   });
 });

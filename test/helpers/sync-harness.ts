@@ -3,12 +3,13 @@ import type { SourceRegistry } from '../../src/adapters/source-registry.js';
 import type { SyncType } from '../../src/adapters/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createConnection } from '../../src/connections/connection-repository.js';
-import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js';
-import { createLogger } from '../../src/logger.js';
+import { requireKeyRing } from '../../src/connections/credentials-cipher.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorkers, type WorkerSet } from '../../src/workers/start-workers.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestRedis, type TestRedis } from './redis.js';
+import { LOOPBACK_ALLOW } from './egress.js';
 import { waitFor } from './wait-for.js';
 
 export const TEST_ENCRYPTION_KEY = 'a'.repeat(64);
@@ -44,6 +45,8 @@ export interface SyncHarness {
 export interface SyncHarnessOptions {
   /** The sources the runtime and its workers know. @defaultValue the built-in ones */
   sources?: SourceRegistry;
+  /** The logger of the runtime and its workers. @defaultValue pino on stderr at LOG_LEVEL */
+  logger?: Logger;
 }
 
 export async function createSyncHarness(
@@ -58,6 +61,7 @@ export async function createSyncHarness(
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     SYNC_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    SYNC_EGRESS_ALLOW: LOOPBACK_ALLOW,
     SYNC_BACKOFF_BASE: '200ms',
     SYNC_JOB_LOCK_DURATION: '5s',
     SYNC_SHUTDOWN_TIMEOUT: '10s',
@@ -66,9 +70,10 @@ export async function createSyncHarness(
   };
   const config = loadConfig(baseEnv);
   const sources = options.sources ? { sources: options.sources } : {};
-  const runtime = createRuntime(config, { logger: createLogger(config.LOG_LEVEL), poolSize: 5, ...sources });
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const runtime = createRuntime(config, { logger, poolSize: 5, ...sources });
   const workerSets: WorkerSet[] = [];
-  const key = parseEncryptionKey(TEST_ENCRYPTION_KEY);
+  const key = requireKeyRing(config, 'by the sync harness');
 
   return {
     db,
@@ -79,7 +84,7 @@ export async function createSyncHarness(
     async startWorkers(overrides = {}) {
       const cfg = loadConfig({ ...baseEnv, ...overrides });
       const rt = createRuntime(cfg, { logger: runtime.logger, poolSize: 5, ...sources });
-      const set = await startWorkers(rt, { encryptionKey: key });
+      const set = await startWorkers(rt, { encryptionKey: requireKeyRing(cfg, 'by the sync harness') });
       const wrapped: WorkerSet = {
         workers: set.workers,
         async close() {

@@ -13,6 +13,7 @@ import {
   rateBudgetKey,
   RequestRateBudget,
 } from '../../src/sync/rate-budget/index.js';
+import { loopbackEgress } from '../helpers/egress.js';
 import { perCalendarSecond } from '../helpers/per-second.js';
 import { createTestRedis } from '../helpers/redis.js';
 
@@ -219,7 +220,12 @@ describe('the HTTP client settles cost budgets after every attempt', () => {
     try {
       const key = freshKey();
       const budget = new CostRateBudget(redis, key, { capacity: 1000, restorePerSecond: 50 });
-      const client = new SourceHttpClient({ source: 'Shop', rateBudget: budget, retryBaseMs: 1 });
+      const client = new SourceHttpClient({
+        source: 'Shop',
+        rateBudget: budget,
+        retryBaseMs: 1,
+        dispatcher: loopbackEgress.dispatcher,
+      });
       type Cost = {
         extensions?: { cost?: { actualQueryCost?: number; throttleStatus?: Record<string, number> } };
       };

@@ -3,6 +3,8 @@
  * excerpt that goes into a SourceError passes through here first.
  */
 
+import { safeExcerpt } from '../../safe-text.js';
+
 const REDACTED = '[redacted]';
 
 /** Query parameters that carry credentials in one source API or another. */
@@ -45,12 +47,13 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return out;
 }
 
-/** A short, single-line excerpt of a response body (tags stripped), for error messages. */
-export function bodyExcerpt(body: string, max = 160): string {
-  const text = body
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/**
+ * A short excerpt of a response body (tags stripped) for error messages:
+ * redacted first (`secrets` and credential-looking tokens, so a cut never
+ * leaves half a secret), then one line without control, bidi or zero-width
+ * characters, at most `max` characters.
+ */
+export function bodyExcerpt(body: string, max = 120, secrets: readonly string[] = []): string {
+  const text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+  return safeExcerpt(redactText(text, secrets), max);
 }

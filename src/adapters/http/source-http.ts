@@ -1,5 +1,10 @@
+import type { Dispatcher } from 'undici';
+import { defaultEgressDispatcher } from '../../egress/egress.js';
+import { undici } from '../../egress/undici.js';
+import { safeExcerpt } from '../../safe-text.js';
 import {
   classify,
+  EgressDeniedError,
   failureKindOfStatus,
   sourceError,
   type SourceFailureKind,
@@ -68,6 +73,11 @@ export interface SourceHttpOptions {
   /** Literal values (keys, secrets, tokens) that must never appear in an error. */
   secrets?: readonly string[];
   /**
+   * The egress-checked dispatcher (AdapterContext.dispatcher). @defaultValue the policy with nothing
+   * allowed (src/egress/egress.ts)
+   */
+  dispatcher?: Dispatcher;
+  /**
    * The vendor's message and details for a failed response. The HTTP status decides the kind of
    * failure, unless the vendor's body names it (`kind`: Odoo's JSON-2 answers a bad domain with
    * 500 and `builtins.ValueError`, which no retry can fix); either way `sourceError` decides the
@@ -99,10 +109,14 @@ export interface RequestOptions {
 export function httpOptionsOf(
   context: Pick<
     AdapterContext,
-    'httpTimeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxInPlaceRetryAfterMs' | 'logger'
+    'httpTimeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxInPlaceRetryAfterMs' | 'logger' | 'dispatcher'
   >,
-): Pick<SourceHttpOptions, 'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger'> {
+): Pick<
+  SourceHttpOptions,
+  'timeoutMs' | 'requestRetries' | 'retryBaseMs' | 'maxRetryAfterMs' | 'logger' | 'dispatcher'
+> {
   return {
+    dispatcher: context.dispatcher,
     timeoutMs: context.httpTimeoutMs,
     requestRetries: context.requestRetries,
     retryBaseMs: context.retryBaseMs,
@@ -114,10 +128,20 @@ export function httpOptionsOf(
 /** No shared pacing: every request may go at once, pauses are local waits only. */
 export const noRateBudget: RateBudget = { take: async () => {}, pause: async () => {} };
 
+/** Longest vendor message (and detail string) quoted in an error, in characters. */
+const MAX_VENDOR_MESSAGE_CHARS = 200;
+
+/** Redirects followed within one attempt (same origin only). */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /**
- * A small JSON client over global fetch for source APIs: timeout per attempt,
- * rate budget, in-place retries with backoff and Retry-After, typed errors
- * (through `sourceError` / `classify` in errors.ts) that never carry credentials.
+ * A small JSON client over undici's fetch for source APIs: every connection
+ * through the egress-checked dispatcher, redirects followed only within the
+ * origin, timeout per attempt, rate budget, in-place retries with backoff and
+ * Retry-After, typed errors (through `sourceError` / `classify` in errors.ts)
+ * that never carry credentials and quote a body only as a short sanitised
+ * excerpt.
  */
 export class SourceHttpClient {
   private readonly budget: RateBudget;
@@ -126,8 +150,10 @@ export class SourceHttpClient {
   private readonly baseMs: number;
   private readonly maxBackoffMs: number;
   private readonly maxRetryAfterMs: number;
+  private readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: SourceHttpOptions) {
+    this.dispatcher = options.dispatcher ?? defaultEgressDispatcher();
     this.budget = options.rateBudget ?? noRateBudget;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, options.requestRetries ?? 4);
@@ -198,16 +224,19 @@ export class SourceHttpClient {
     let resHeaders: Headers;
     let text: string;
     try {
-      const res = await fetch(request.url, {
+      ({
+        status,
+        headers: resHeaders,
+        text,
+      } = await this.fetchFollowingSameOrigin(
+        request.url,
         method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: combined,
-      });
-      status = res.status;
-      resHeaders = res.headers;
-      text = await res.text();
+        request.body === undefined ? undefined : JSON.stringify(request.body),
+        combined,
+      ));
     } catch (err) {
+      if (err instanceof EgressDeniedError) throw err;
       if (isCallerAbort(err, signal)) throw err;
       if (timeout.aborted) {
         throw sourceError({
@@ -244,9 +273,11 @@ export class SourceHttpClient {
     };
     const described = this.options.describeFailure?.(failure) ?? defaultDescription(failure);
     const prefix = `${this.options.source} ${method} ${failure.url}: ${status}`;
+    // The vendor's words come from the store's body: redacted, then one short clean line.
+    const vendor = safeExcerpt(this.redactText(described.message), MAX_VENDOR_MESSAGE_CHARS);
     throw sourceError({
       kind: described.kind ?? failureKindOfStatus(status, failure.retryAfterMs),
-      message: redactText(`${prefix} ${described.message}`, this.options.secrets),
+      message: this.redactText(`${prefix} ${vendor}`),
       status,
       retryAfterMs: failure.retryAfterMs,
       details: this.redactDetails({
@@ -256,9 +287,67 @@ export class SourceHttpClient {
     });
   }
 
-  /** Vendor details may quote the request back (parameter errors): no secret survives. */
+  /**
+   * One request, redirects followed by hand: within the origin (scheme, host
+   * and port) through the same dispatcher, so each hop is checked like the
+   * first; never to another origin, where the credentials must not go.
+   */
+  private async fetchFollowingSameOrigin(
+    url: string,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; headers: Headers; text: string }> {
+    let current = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const res = await undici().fetch(current, {
+        method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+        dispatcher: this.dispatcher,
+      });
+      const location = res.headers.get('location');
+      if (!REDIRECT_STATUSES.has(res.status) || location === null) {
+        return { status: res.status, headers: res.headers as unknown as Headers, text: await res.text() };
+      }
+      await res.body?.cancel();
+      const target = new URL(location, current);
+      if (target.origin !== current.origin) {
+        throw new EgressDeniedError(
+          `egress denied: ${this.options.source} ${method} ${this.redact(current.href)} redirects to ` +
+            `another origin (${target.origin}); not followed, so credentials stay with the store ` +
+            "(update the connection's URL if the store moved)",
+          { host: target.host, reason: 'cross-origin-redirect' },
+        );
+      }
+      if (hop >= MAX_REDIRECTS) {
+        throw sourceError({
+          kind: 'bad_response',
+          message: `${this.options.source} ${method} ${this.redact(url)}: more than ${MAX_REDIRECTS} redirects`,
+        });
+      }
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        // As fetch does: the next hop is a GET without the body.
+        method = 'GET';
+        body = undefined;
+        const { 'content-type': _dropped, ...rest } = headers;
+        headers = rest;
+      }
+      current = target;
+    }
+  }
+
+  /**
+   * Vendor details may quote the request back (parameter errors): no secret
+   * survives, and every string is one short clean line.
+   */
   private redactDetails(details: Record<string, unknown>): Record<string, unknown> {
-    return JSON.parse(redactText(JSON.stringify(details), this.options.secrets)) as Record<string, unknown>;
+    return JSON.parse(redactText(JSON.stringify(details), this.options.secrets), (_key, value: unknown) =>
+      typeof value === 'string' ? safeExcerpt(value, MAX_VENDOR_MESSAGE_CHARS) : value,
+    ) as Record<string, unknown>;
   }
 
   private redactText(text: string): string {
@@ -270,7 +359,7 @@ export class SourceHttpClient {
   }
 
   private excerpt(text: string): string {
-    return redactText(bodyExcerpt(text), this.options.secrets);
+    return bodyExcerpt(text, undefined, this.options.secrets);
   }
 }
 

@@ -18,7 +18,7 @@ const instant = z.iso.datetime({
 });
 
 const activityQuery = z
-  .object({
+  .strictObject({
     syncId: z.string().min(1).max(255).optional(),
     entityType: oneOf(SyncEntityType).optional(),
     action: oneOf(SyncAction).optional(),

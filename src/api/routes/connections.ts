@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { builtInSources } from '../../adapters/registry.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
-import { newConnectionSchema, parseNewConnection } from '../../connections/connection-schema.js';
+import {
+  newConnectionSchema,
+  parseNewConnection,
+  type NewConnection,
+} from '../../connections/connection-schema.js';
 import { ConfigError, ErrorCodes, SyncWorkerError, ValidationError } from '../../errors.js';
 import { secured, type ApiContext } from '../context.js';
 import { connectionSummary, errorResponses, responseOf } from '../openapi-schemas.js';
@@ -14,9 +18,9 @@ const body = z.looseObject({}, { error: 'must be a JSON object describing the co
 const PLACEHOLDER_ORG = '00000000-0000-4000-8000-000000000000';
 
 /** parseNewConnection, with issue paths under `body.` like every other request error. */
-function validateConnection(input: unknown): void {
+function validateConnection(input: unknown): NewConnection {
   try {
-    parseNewConnection(input);
+    return parseNewConnection(input);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const issues = err.issues.map((i) => `body.${i}`);
@@ -87,7 +91,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ApiContext):
         body: connectionBodyDoc(),
         response: {
           201: responseOf(connectionSummary, 'the connection, without credentials'),
-          ...errorResponses(400, 401, 403, 503),
+          ...errorResponses(400, 401, 403, 422, 503),
         },
       },
     },
@@ -95,8 +99,10 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ApiContext):
       const input = parseRequest(body, request.body, 'body');
       const key = ctx.encryptionKey;
       if (!key) throw new ConfigError(['SYNC_ENCRYPTION_KEY: is required to create connections']);
-      // Validate before opening a transaction (orgId is filled in below).
-      validateConnection({ ...input, orgId: input.orgId ?? PLACEHOLDER_ORG });
+      // Validate, and check the host against the egress policy (a DNS lookup), before opening a
+      // transaction (orgId is filled in below).
+      const valid = validateConnection({ ...input, orgId: input.orgId ?? PLACEHOLDER_ORG });
+      await ctx.runtime.egress.policy.checkUrl(valid.baseUrl);
       const created = await ctx.asUser(request.userId, async (tx) => {
         const orgId = await currentUserOrg(tx);
         if (!orgId) throw noOrg();

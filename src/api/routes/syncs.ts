@@ -35,7 +35,7 @@ const syncParams = z.object({
   syncId: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
 });
 
-const listQuery = z.object({
+const listQuery = z.strictObject({
   active: booleanQuery.optional().describe('only pending, running or paused syncs'),
   limit: limitSchema,
   cursor: z.string().max(500).optional(),

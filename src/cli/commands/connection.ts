@@ -1,13 +1,15 @@
 import { Option, type Command } from 'commander';
 import { builtInSources } from '../../adapters/registry.js';
 import type { CliFlag } from '../../adapters/source-definition.js';
-import { loadConfig, requireConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
 import { parseNewConnection } from '../../connections/connection-schema.js';
-import { parseEncryptionKey } from '../../connections/credentials-cipher.js';
+import { requireKeyRing } from '../../connections/credentials-cipher.js';
 import { createPrisma, type PrismaClient } from '../../db/prisma.js';
+import { egressPolicy } from '../../egress/egress.js';
 import { ValidationError } from '../../errors.js';
 import { printResult } from '../output.js';
+import { registerConnectionRekey } from './connection-rekey.js';
 import { runCommand } from '../run-command.js';
 
 type AddOptions = {
@@ -71,9 +73,9 @@ export function registerConnection(program: Command): void {
       runCommand(async (opts: AddOptions) => {
         const config = loadConfig();
         const input = toInput(opts, flagsByType); // bad flags fail before the key or the database are touched
-        const key = parseEncryptionKey(
-          requireConfig(config, 'SYNC_ENCRYPTION_KEY', 'to encrypt connection credentials'),
-        );
+        const key = requireKeyRing(config, 'to encrypt connection credentials');
+        // Refused hosts fail before anything is stored (a host that does not resolve now passes).
+        await egressPolicy(config.SYNC_EGRESS_ALLOW).checkUrl(parseNewConnection(input).baseUrl);
         const created = await withPrisma(config.DATABASE_URL, (prisma) =>
           createConnection(prisma, key, input),
         );
@@ -113,6 +115,8 @@ export function registerConnection(program: Command): void {
         );
       }),
     );
+
+  registerConnectionRekey(connection);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -126,7 +130,7 @@ function toInput(opts: AddOptions, flagsByType: Map<string, SourceFlag[]>): Reco
   for (const pair of opts.setting) {
     const eq = pair.indexOf('=');
     if (eq > 0) settings[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-    else issues.push(`--setting: must be key=value, got "${pair}"`);
+    else issues.push('--setting: must be key=value (one setting per flag)');
   }
   const credentials: Record<string, unknown> = {};
   const own = flagsByType.get(opts.type ?? '') ?? [];
