@@ -73,7 +73,7 @@ describe('POST /api/v1/connections', () => {
     const { rows } = await h.db.pool.query('SELECT credentials FROM integration_connection WHERE id = $1', [
       res.json().id,
     ]);
-    expect(rows[0].credentials).toMatch(/^v1:/);
+    expect(rows[0].credentials).toMatch(/^v2:default:/);
     expect(rows[0].credentials).not.toContain('shpat_secret_token_value');
 
     const bad = await h.as(a.userId, {

@@ -65,7 +65,7 @@ describe('sync-worker connection add --type odoo, then sync --wait', () => {
     const { id } = JSON.parse(add.stdout) as { id: string };
     expect(add.stdout + add.stderr).not.toContain(fake.auth.apiKey);
     const stored = await storedCredentials(h.db.pool, id);
-    expect(stored).toMatch(/^v1:/);
+    expect(stored).toMatch(/^v2:default:/);
     expect(stored).not.toContain(fake.auth.apiKey);
     const { rows } = await h.db.pool.query('SELECT settings FROM integration_connection WHERE id = $1', [id]);
     expect(rows[0].settings).toMatchObject({ protocol: 'json2', rateLimitPerSecond: 50 });
@@ -119,7 +119,7 @@ describe('POST /api/v1/connections for Odoo, then POST /api/v1/syncs', () => {
     expect(connection).toMatchObject({ type: 'odoo', baseUrl: fake.url });
     expect(created.body).not.toContain(fake.auth.password);
     const stored = await storedCredentials(api.db.pool, connection.id);
-    expect(stored).toMatch(/^v1:/);
+    expect(stored).toMatch(/^v2:default:/);
     expect(stored).not.toContain(fake.auth.password);
 
     const started = await api.as(org.userId, {
