@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ErrorCodes, ValidationError, isSyncWorkerError, type ErrorCode } from '../errors.js';
+import { publicError } from '../public-error.js';
 
 /** HTTP status of each stable error code; anything else is a 500. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.VALIDATION_FAILED]: 400,
   [ErrorCodes.UNAUTHORIZED]: 401,
   [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.USER_NOT_PROVISIONED]: 403,
   [ErrorCodes.NOT_FOUND]: 404,
   [ErrorCodes.CONNECTION_NOT_FOUND]: 404,
   [ErrorCodes.SYNC_NOT_FOUND]: 404,
@@ -16,6 +18,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.ADAPTER_NOT_FOUND]: 422,
   // A setting the API needs for this request is missing (e.g. SYNC_ENCRYPTION_KEY).
   [ErrorCodes.CONFIG_INVALID]: 503,
+  // Postgres or Redis cannot serve (the message says what the operator must fix).
+  [ErrorCodes.DATABASE_UNREACHABLE]: 503,
+  [ErrorCodes.DATABASE_MISSING]: 503,
+  [ErrorCodes.DATABASE_NOT_MIGRATED]: 503,
+  [ErrorCodes.DATABASE_AUTH_FAILED]: 503,
+  [ErrorCodes.DATABASE_PERMISSION_DENIED]: 503,
+  [ErrorCodes.REDIS_UNREACHABLE]: 503,
 };
 
 export interface ErrorBody {
@@ -23,7 +32,12 @@ export interface ErrorBody {
 }
 
 /** What the client gets for an error, and its status. */
-export function toHttpError(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+export function toHttpError(thrown: unknown, requestId: string): { status: number; body: ErrorBody } {
+  // Database and Redis failures become their typed errors (never Prisma's text).
+  const err =
+    isSyncWorkerError(thrown) || (thrown as Partial<FastifyError>)?.code?.startsWith?.('FST_')
+      ? thrown
+      : publicError(thrown);
   if (isSyncWorkerError(err)) {
     const status = STATUS[err.code];
     if (status !== undefined) return { status, body: { error: err.toJSON() } };

@@ -3,7 +3,7 @@ import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { allQueueNames } from '../queues/queue-names.js';
 import type { Runtime } from '../runtime.js';
 import { SyncStatusType } from '../generated/prisma/enums.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** Job states reported per queue. */
 const JOB_STATES = [

@@ -11,6 +11,7 @@ import { checkApiRole } from './db-role-check.js';
 import { registerHealthRoutes } from './health.js';
 import { installErrorHandling } from './http-errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
+import { provisionedUserHook } from './provisioned-user.js';
 import { createMetrics, observeHttp, registerMetricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerActivityRoutes } from './routes/activity.js';
@@ -68,6 +69,7 @@ export async function buildServer(
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
+      api.addHook('onRequest', provisionedUserHook(ctx));
       registerConnectionRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerPreviewRoutes(api, ctx);

@@ -3,6 +3,7 @@ import { loadConfig, requireConfig } from '../config.js';
 import { parseEncryptionKey } from '../connections/credentials-cipher.js';
 import { createRuntime } from '../runtime.js';
 import { startWorkers, type WorkerSet } from '../workers/start-workers.js';
+import { preflight } from './preflight.js';
 import { untilSignal } from './until-signal.js';
 import { encryptionKeyFrom } from './with-runtime.js';
 
@@ -28,6 +29,8 @@ export async function runServices(
       ? parseEncryptionKey(config.SYNC_ENCRYPTION_KEY)
       : undefined;
   if (parts.api) requireConfig(config, 'SYNC_JWT_SECRET', 'to verify API bearer tokens');
+  // Both serve jobs or requests from Postgres and Redis: never start without them.
+  await preflight(config, { redis: true });
   const runtime = createRuntime(config);
   let workers: WorkerSet | undefined;
   try {

@@ -17,6 +17,8 @@ export const enqueuePreviewInputSchema = z
     connectionId: z.uuid(),
     entityType: z.enum(entityTypes),
     initiatedBy: z.uuid().nullable().default(null),
+    /** Compute again even when a cached preview is fresh (its row is dropped first). */
+    refresh: z.boolean().default(false),
     /** When given (the API), the connection must belong to this org. */
     orgId: z.uuid().optional(),
   })
@@ -36,15 +38,20 @@ const PREVIEW_ATTEMPTS = 3;
  * cache key from the state of the mirror; a non-expired cached preview with
  * that key is returned at once. Otherwise it adds a `preview` job to the
  * source's queue whose job id is derived from the key, so identical requests
- * share one job. A finished job left behind by an earlier hour (its row
+ * share one job (`refresh` drops the cached row first, so the preview is
+ * computed again). A finished job left behind by an earlier hour (its row
  * expired) or a failed one is replaced, so asking again recomputes.
  */
 export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput): Promise<EnqueuedPreview> {
   const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
   const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
   const cacheKey = await previewCacheKey(runtime.prisma, connection.id, input.entityType);
-  const cached = await findCachedPreview(runtime.prisma, cacheKey);
-  if (cached) return { cached: true, cacheKey, preview: cached };
+  if (input.refresh) {
+    await runtime.prisma.syncPreviewCache.deleteMany({ where: { cacheKey } });
+  } else {
+    const cached = await findCachedPreview(runtime.prisma, cacheKey);
+    if (cached) return { cached: true, cacheKey, preview: cached };
+  }
 
   const queueName = runtime.sources.get(connection.type).queueName;
   const queue = runtime.queue(queueName);

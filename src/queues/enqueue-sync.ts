@@ -3,7 +3,10 @@ import { producerConnection } from './producer-connection.js';
 import type { SyncJobData } from '../jobs/sync-job-data.js';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
-import { createPendingSync } from '../sync/sync-lifecycle.js';
+import { errorMessage, SyncWorkerError } from '../errors.js';
+import { createPendingSync, endSync } from '../sync/sync-lifecycle.js';
+import { withTimeout } from '../with-timeout.js';
+import { redisUnreachable } from './redis-errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { JobNames } from './queue-names.js';
 import { syncJobOptions } from './sync-job-options.js';
@@ -27,6 +30,48 @@ export interface EnqueuedSync {
   status: SyncStatusType;
   /** False when a live sync of the same (connection, entity) was returned instead. */
   created: boolean;
+}
+
+/** Bound on adding the job once the sync is registered. @defaultValue 10 s */
+export const ENQUEUE_TIMEOUT_MS = 10_000;
+
+/**
+ * Redis failed between the sync's registration and its job: a sync this call
+ * registered is ended as `failed` (with its one activity row), never left
+ * `pending` with no job; should the job reach Redis after all, the worker
+ * finds the sync ended and does nothing. Returns the error to throw.
+ */
+async function notQueued(
+  runtime: Runtime,
+  pending: EnqueuedSync,
+  orgId: string,
+  err: unknown,
+): Promise<SyncWorkerError> {
+  const reason = err instanceof Error && /did not answer/.test(err.message) ? err.message : errorMessage(err);
+  const typed = redisUnreachable(runtime.config.REDIS_URL, reason.replace(/\.$/, ''), err);
+  if (!pending.created) return typed;
+  await endSync(runtime.prisma, {
+    syncId: pending.syncId,
+    orgId,
+    status: 'failed',
+    errorMessage: `not queued: ${typed.message}`,
+    errorCode: typed.code,
+  }).catch((endErr) =>
+    runtime.logger.error({ err: endErr, syncId: pending.syncId }, 'could not mark the unqueued sync failed'),
+  );
+  runtime.logger.warn(
+    { syncId: pending.syncId, err: reason },
+    'sync not queued: Redis failed; marked failed',
+  );
+  return new SyncWorkerError(
+    typed.code,
+    `${typed.message}; sync ${pending.syncId} was not queued (marked failed)`,
+    {
+      retry: typed.retry,
+      details: { ...typed.details, syncId: pending.syncId },
+      cause: err,
+    },
+  );
 }
 
 /**
@@ -58,7 +103,15 @@ export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Prom
   // For an existing live sync this is a no-op while its job exists, and
   // re-creates the job if Redis lost it (the job resumes from its checkpoint).
   const queue = runtime.queue(runtime.sources.get(connection.type).queueName);
-  await queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId });
+  try {
+    await withTimeout(
+      queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId }),
+      ENQUEUE_TIMEOUT_MS,
+      'Redis',
+    );
+  } catch (err) {
+    throw await notQueued(runtime, pending, connection.orgId, err);
+  }
   runtime.logger.info(
     {
       syncId: pending.syncId,

@@ -24,6 +24,10 @@ const previewBody = z
       entityType: z.enum(entityTypes, {
         error: (i) => `${i.input === undefined ? 'is required' : 'must be'} one of ${entityTypes.join(', ')}`,
       }),
+      refresh: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .describe('compute again even when a cached preview is fresh'),
     },
     {
       error: (i) =>
@@ -138,6 +142,7 @@ export function registerPreviewRoutes(app: FastifyInstance, ctx: ApiContext): vo
         entityType: input.entityType,
         initiatedBy: request.userId,
         orgId: connection.orgId,
+        refresh: input.refresh ?? false,
       });
       if (result.cached) return reply.code(200).send({ ...previewView(result.preview), cached: true });
       return reply

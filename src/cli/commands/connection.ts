@@ -5,9 +5,11 @@ import { loadConfig, requireConfig } from '../../config.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
 import { parseNewConnection } from '../../connections/connection-schema.js';
 import { parseEncryptionKey } from '../../connections/credentials-cipher.js';
+import { checkDatabase } from '../../db/check-database.js';
 import { createPrisma, type PrismaClient } from '../../db/prisma.js';
 import { ValidationError } from '../../errors.js';
 import { printResult } from '../output.js';
+import { PREFLIGHT_TIMEOUT_MS } from '../preflight.js';
 import { runCommand } from '../run-command.js';
 
 type AddOptions = {
@@ -183,6 +185,7 @@ function toFlagIssue(issue: string, own: readonly SourceFlag[]): string {
 }
 
 async function withPrisma<T>(databaseUrl: string, fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  await checkDatabase(databaseUrl, { timeoutMs: PREFLIGHT_TIMEOUT_MS });
   const prisma = createPrisma(databaseUrl, { poolSize: 1, applicationName: 'sync-worker connection' });
   try {
     return await fn(prisma);

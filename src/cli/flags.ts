@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { parseDurationMs } from '../config.js';
+import { ValidationError } from '../errors.js';
+import { entityTypes } from '../validation.js';
+
+/**
+ * The CLI's flag values, validated with zod before anything runs; every
+ * message names the flag (`--entity: must be one of …`), never a schema path.
+ */
+
+/** A uuid flag; `what` says whose (shown in the message). */
+export const uuidFlag = (what: string) =>
+  z
+    .string()
+    .trim()
+    .pipe(z.uuid({ error: (i) => `must be ${what} (a uuid), got "${String(i.input)}"` }));
+
+/** An entity type, case-insensitive. */
+export const entityFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(
+    z.enum(entityTypes, {
+      error: (i) => `must be one of ${entityTypes.join(', ')}, got "${String(i.input)}"`,
+    }),
+  );
+
+/** full | incremental, case-insensitive. */
+export const modeFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(
+    z.enum(['full', 'incremental'], {
+      error: (i) => `must be full or incremental, got "${String(i.input)}"`,
+    }),
+  );
+
+/** A number of seconds ≥ 0 (0: no limit). */
+export const secondsFlag = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds ≥ 0 (0: no limit)')
+  .transform(Number);
+
+/** A duration: 90s, 30m, 1h, 1d (a bare number is seconds) → milliseconds, > 0. */
+export const durationFlag = z
+  .string()
+  .refine((v) => (parseDurationMs(v) ?? 0) > 0, 'must be a duration like 90s, 30m, 1h or 1d')
+  .transform((v) => parseDurationMs(v)!);
+
+/** `apiVersion` → `--api-version`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Validates a command's options; ValidationError listing each bad flag by name (exit 2). */
+export function parseFlags<S extends z.ZodType>(schema: S, opts: unknown): z.output<S> {
+  const parsed = schema.safeParse(opts);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const key = i.path[0];
+    return `${typeof key === 'string' ? flagName(key) : 'flags'}: ${i.message}`;
+  });
+  throw new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
+}
