@@ -8,34 +8,27 @@ import { entityTypes } from '../validation.js';
  * message names the flag (`--entity: must be one of …`), never a schema path.
  */
 
+/** A flag's string value; `is required` when absent. */
+const given = () => z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') });
+
 /** A uuid flag; `what` says whose (shown in the message). */
 export const uuidFlag = (what: string) =>
-  z
-    .string()
+  given()
     .trim()
     .pipe(z.uuid({ error: (i) => `must be ${what} (a uuid), got "${String(i.input)}"` }));
 
+/** One of `values`, case-insensitive. */
+const oneOf = <const V extends readonly [string, ...string[]]>(values: V) =>
+  given()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(values, { error: (i) => `must be one of ${values.join(', ')}, got "${String(i.input)}"` }));
+
 /** An entity type, case-insensitive. */
-export const entityFlag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(
-    z.enum(entityTypes, {
-      error: (i) => `must be one of ${entityTypes.join(', ')}, got "${String(i.input)}"`,
-    }),
-  );
+export const entityFlag = oneOf(entityTypes);
 
 /** full | incremental, case-insensitive. */
-export const modeFlag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(
-    z.enum(['full', 'incremental'], {
-      error: (i) => `must be full or incremental, got "${String(i.input)}"`,
-    }),
-  );
+export const modeFlag = oneOf(['full', 'incremental']);
 
 /** A number of seconds ≥ 0 (0: no limit). */
 export const secondsFlag = z

@@ -16,8 +16,9 @@ export function registerSchedule(program: Command): void {
     .command('schedule')
     .description('sync one entity of a connection on a cron schedule (UTC); replaces an existing schedule')
     .enablePositionalOptions()
-    .requiredOption('--connection <id>', 'connection id')
-    .requiredOption('--entity <type>', 'entity type')
+    // Checked by parseFlags, not commander: `schedule list` must not require them.
+    .option('--connection <id>', 'connection id (required)')
+    .option('--entity <type>', 'entity type (required)')
     .option('--cron <expr>', 'cron expression (5 or 6 fields, UTC)', '0 * * * *')
     .option('--mode <mode>', 'full|incremental', 'incremental')
     .option('--json', 'print one JSON object')
