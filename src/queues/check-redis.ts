@@ -31,5 +31,7 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<void> 
     throw redisUnreachable(url, reason, err);
   } finally {
     redis.disconnect();
+    // A server that accepted and stays silent would keep the socket (and the process) for connectTimeout.
+    redis.stream?.destroy();
   }
 }
