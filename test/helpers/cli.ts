@@ -20,6 +20,8 @@ export interface RunCliOptions {
   compiled?: boolean;
   /** @defaultValue 60000 */
   timeoutMs?: number;
+  /** Working directory (where `.env` is read from); use with `compiled`. @defaultValue the repository */
+  cwd?: string;
 }
 
 /** Fails with a clear message when the compiled CLI (dist/, `npm run build`) is missing. */
@@ -46,7 +48,7 @@ export function runCli(
       process.execPath,
       argv,
       {
-        cwd: root,
+        cwd: options.cwd ?? root,
         env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
         timeout: options.timeoutMs ?? 60_000,
       },
