@@ -58,3 +58,26 @@ export function parseFlags<S extends z.ZodType>(schema: S, opts: unknown): z.out
   });
   throw new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
 }
+
+/** The producers' input fields and the flags that set them. */
+const PRODUCER_FLAGS: Record<string, string> = {
+  connectionId: '--connection',
+  entityType: '--entity',
+  mode: '--mode',
+  cron: '--cron',
+};
+
+/**
+ * A producer's ValidationError (`entityType: WooCommerce connections have no
+ * invoice …`) with its issues named by flag (`--entity: …`); the code is kept
+ * (ENTITY_NOT_SUPPORTED). Anything else is returned as it is.
+ */
+export function asFlagError(err: unknown): unknown {
+  if (!(err instanceof ValidationError) || err.issues.length === 0) return err;
+  const issues = err.issues.map((issue) => {
+    const at = issue.indexOf(': ');
+    const flag = PRODUCER_FLAGS[issue.slice(0, at)];
+    return flag ? `${flag}${issue.slice(at)}` : issue;
+  });
+  return new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues, err.code);
+}

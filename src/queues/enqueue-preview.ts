@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { producerConnection } from './producer-connection.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import type { PreviewJobData } from '../jobs/run-preview.js';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
@@ -45,6 +45,7 @@ const PREVIEW_ATTEMPTS = 3;
 export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput): Promise<EnqueuedPreview> {
   const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
   const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
+  checkEntity(runtime.sources, connection.type, input.entityType);
   const cacheKey = await previewCacheKey(runtime.prisma, connection.id, input.entityType);
   if (input.refresh) {
     await runtime.prisma.syncPreviewCache.deleteMany({ where: { cacheKey } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { producerConnection } from './producer-connection.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import type { SyncJobData } from '../jobs/sync-job-data.js';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
@@ -83,6 +83,7 @@ async function notQueued(
 export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Promise<EnqueuedSync> {
   const input = parseWith(enqueueSyncInputSchema, raw, 'sync request');
   const connection = await producerConnection(runtime.prisma, input.connectionId, input.orgId);
+  checkEntity(runtime.sources, connection.type, input.entityType);
   const pending = await createPendingSync(runtime.prisma, {
     orgId: connection.orgId,
     connectionId: connection.id,

@@ -1,6 +1,7 @@
-import type { SyncType } from '../adapters/types.js';
+import type { SourceRegistry } from '../adapters/source-registry.js';
+import type { SyncEntityType, SyncType } from '../adapters/types.js';
 import type { PrismaClient } from '../db/prisma.js';
-import { ErrorCodes, NotFoundError } from '../errors.js';
+import { ErrorCodes, NotFoundError, ValidationError } from '../errors.js';
 
 /**
  * The connection a producer enqueues for (no credentials): CONNECTION_NOT_FOUND
@@ -20,4 +21,16 @@ export async function producerConnection(
     throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${connectionId} not found`);
   }
   return connection;
+}
+
+/**
+ * ENTITY_NOT_SUPPORTED (a ValidationError on `entityType`) when the
+ * connection's source has no such entity: refused when the sync, preview or
+ * schedule is asked for, before anything is written or queued.
+ */
+export function checkEntity(sources: SourceRegistry, type: SyncType, entityType: SyncEntityType): void {
+  const definition = sources.get(type);
+  if (definition.entities.includes(entityType)) return;
+  const reason = `${definition.label} connections have no ${entityType}; they have ${definition.entities.join(', ')}`;
+  throw new ValidationError(reason, [`entityType: ${reason}`], ErrorCodes.ENTITY_NOT_SUPPORTED);
 }

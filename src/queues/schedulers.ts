@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
-import { producerConnection } from './producer-connection.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import { JobNames, MAINTENANCE_QUEUE } from './queue-names.js';
 
 /**
@@ -78,7 +78,8 @@ export async function scheduleSync(
 ): Promise<Omit<SyncSchedule, 'connectionId' | 'entityType'>> {
   const input = parseWith(scheduleInputSchema, raw, 'schedule');
   // A schedule of a connection that does not exist would fail at every run.
-  await producerConnection(runtime.prisma, input.connectionId);
+  const connection = await producerConnection(runtime.prisma, input.connectionId);
+  checkEntity(runtime.sources, connection.type, input.entityType);
   const id = syncSchedulerId(input.connectionId, input.entityType);
   const queue = runtime.queue(MAINTENANCE_QUEUE);
   const job = await queue.upsertJobScheduler(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { enqueuePreview } from '../../queues/enqueue-preview.js';
 import type { CachedPreview } from '../../preview/preview-cache.js';
-import { entityFlag, parseFlags, secondsFlag, uuidFlag } from '../flags.js';
+import { asFlagError, entityFlag, parseFlags, secondsFlag, uuidFlag } from '../flags.js';
 import { ExitCode, printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';
@@ -48,6 +48,8 @@ export function registerPreview(program: Command): void {
             connectionId: flags.connection,
             entityType: flags.entity,
             refresh: opts.refresh === true,
+          }).catch((err: unknown) => {
+            throw asFlagError(err);
           });
           const preview = request.cached
             ? request.preview

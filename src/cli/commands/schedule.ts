@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { listSyncSchedules, scheduleSync, unscheduleSync } from '../../queues/schedulers.js';
-import { entityFlag, modeFlag, parseFlags, uuidFlag } from '../flags.js';
+import { asFlagError, entityFlag, modeFlag, parseFlags, uuidFlag } from '../flags.js';
 import { printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';
@@ -31,6 +31,8 @@ export function registerSchedule(program: Command): void {
             entityType: flags.entity,
             cron: flags.cron,
             mode: flags.mode,
+          }).catch((err: unknown) => {
+            throw asFlagError(err);
           });
           printResult(
             opts.json,

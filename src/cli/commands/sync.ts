@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { enqueueSync } from '../../queues/enqueue-sync.js';
 import type { SyncView } from '../../sync/sync-view.js';
-import { entityFlag, modeFlag, parseFlags, secondsFlag, uuidFlag } from '../flags.js';
+import { asFlagError, entityFlag, modeFlag, parseFlags, secondsFlag, uuidFlag } from '../flags.js';
 import { ExitCode, printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';
@@ -71,6 +71,8 @@ export function registerSync(program: Command): void {
             entityType: flags.entity,
             mode: flags.mode,
             trigger: 'manual',
+          }).catch((err: unknown) => {
+            throw asFlagError(err);
           });
           if (!opts.wait) {
             printResult(
