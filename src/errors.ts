@@ -61,6 +61,8 @@ export const ErrorCodes = {
   USER_NOT_PROVISIONED: 'USER_NOT_PROVISIONED',
   USER_IN_OTHER_ORG: 'USER_IN_OTHER_ORG',
   USERS_MANAGED_EXTERNALLY: 'USERS_MANAGED_EXTERNALLY',
+  // Connections over their life.
+  CONNECTION_BUSY: 'CONNECTION_BUSY',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

@@ -13,6 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.SYNC_NOT_FOUND]: 404,
   [ErrorCodes.PREVIEW_NOT_FOUND]: 404,
   [ErrorCodes.SYNC_NOT_RUNNING]: 409,
+  [ErrorCodes.CONNECTION_BUSY]: 409,
   [ErrorCodes.SYNC_CANCELLED]: 409,
   [ErrorCodes.ENTITY_NOT_SUPPORTED]: 422,
   [ErrorCodes.ADAPTER_NOT_FOUND]: 422,

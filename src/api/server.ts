@@ -15,6 +15,7 @@ import { provisionedUserHook } from './provisioned-user.js';
 import { createMetrics, observeHttp, registerMetricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerActivityRoutes } from './routes/activity.js';
+import { registerConnectionLifecycleRoutes } from './routes/connection-lifecycle.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSyncRoutes } from './routes/syncs.js';
@@ -71,6 +72,7 @@ export async function buildServer(
       api.addHook('onRequest', authHook(authenticate));
       api.addHook('onRequest', provisionedUserHook(ctx));
       registerConnectionRoutes(api, ctx);
+      registerConnectionLifecycleRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerPreviewRoutes(api, ctx);
       registerActivityRoutes(api, ctx);

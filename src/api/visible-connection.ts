@@ -12,7 +12,10 @@ export async function visibleConnection(
   connectionId: string,
 ): Promise<{ id: string; orgId: string }> {
   const connection = await ctx.asUser(userId, (tx) =>
-    tx.integrationConnection.findUnique({ where: { id: connectionId }, select: { id: true, orgId: true } }),
+    tx.integrationConnection.findFirst({
+      where: { id: connectionId, removedAt: null },
+      select: { id: true, orgId: true },
+    }),
   );
   if (!connection) {
     throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${connectionId} not found`);

@@ -5,16 +5,16 @@ import { ErrorCodes, NotFoundError, ValidationError } from '../errors.js';
 
 /**
  * The connection a producer enqueues for (no credentials): CONNECTION_NOT_FOUND
- * when it does not exist or, when `orgId` is given (the API), belongs to
- * another org.
+ * when it does not exist, was removed or, when `orgId` is given (the API),
+ * belongs to another org.
  */
 export async function producerConnection(
   prisma: PrismaClient,
   connectionId: string,
   orgId?: string,
 ): Promise<{ id: string; orgId: string; type: SyncType }> {
-  const connection = await prisma.integrationConnection.findUnique({
-    where: { id: connectionId },
+  const connection = await prisma.integrationConnection.findFirst({
+    where: { id: connectionId, removedAt: null },
     select: { id: true, orgId: true, type: true },
   });
   if (!connection || (orgId && connection.orgId !== orgId)) {

@@ -129,3 +129,13 @@ export async function unscheduleSync(
   const removed = await runtime.queue(MAINTENANCE_QUEUE).removeJobScheduler(id);
   return { schedulerId: id, removed };
 }
+
+/** Removes every sync schedule of a connection (when it is removed); returns how many. */
+export async function unscheduleConnection(runtime: Runtime, connectionId: string): Promise<number> {
+  const queue = runtime.queue(MAINTENANCE_QUEUE);
+  let removed = 0;
+  for (const schedule of await listSyncSchedules(runtime, connectionId)) {
+    if (await queue.removeJobScheduler(schedule.schedulerId)) removed += 1;
+  }
+  return removed;
+}

@@ -22,6 +22,8 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Working directory (where `.env` is read from); use with `compiled`. @defaultValue the repository */
   cwd?: string;
+  /** Written to the command's standard input, which is then closed. @defaultValue nothing (closed at once) */
+  input?: string;
 }
 
 /** Fails with a clear message when the compiled CLI (dist/, `npm run build`) is missing. */
@@ -44,7 +46,7 @@ export function runCli(
 ): Promise<CliResult> {
   const argv = options.compiled ? [bin, ...args] : ['--import', 'tsx', sourceEntry, ...args];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       argv,
       {
@@ -62,6 +64,7 @@ export function runCli(
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
     );
+    child.stdin?.end(options.input ?? '');
   });
 }
 
