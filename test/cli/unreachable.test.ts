@@ -41,6 +41,7 @@ beforeAll(async () => {
   h = await createSyncHarness('cli_unreachable');
   env = {
     ...apiEnv(h.db, h.redis),
+    LOG_LEVEL: 'info',
     SYNC_ENCRYPTION_KEY: h.env.SYNC_ENCRYPTION_KEY!,
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
@@ -105,7 +106,7 @@ function commands(): { args: string[]; redis: boolean }[] {
   ];
 }
 
-/** Runs the commands a few at a time (two cores), each with runCli's 15 s deadline. */
+/** Runs the commands two at a time (two cores), each with runCli's 15 s deadline. */
 async function runAll(
   list: { args: string[]; redis: boolean }[],
   runEnv: Record<string, string>,
@@ -113,7 +114,7 @@ async function runAll(
   const results: { args: string[]; redis: boolean; result: CliResult }[] = [];
   const queue = [...list];
   await Promise.all(
-    Array.from({ length: 4 }, async () => {
+    Array.from({ length: 2 }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const result = await runCli([...next.args, '--json'], runEnv, { compiled: true, timeoutMs: 15_000 });
         results.push({ ...next, result });
