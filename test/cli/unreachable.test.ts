@@ -106,6 +106,9 @@ function commands(): { args: string[]; redis: boolean }[] {
   ];
 }
 
+/** A whole matrix: each command has its own 15 s deadline; there are up to 18 of them. */
+const MATRIX_TIMEOUT_MS = 240_000;
+
 /** Runs the commands two at a time (two cores), each with runCli's 15 s deadline. */
 async function runAll(
   list: { args: string[]; redis: boolean }[],
@@ -145,45 +148,61 @@ function expectNamed(result: CliResult, code: string, variable: string, what: st
 }
 
 describe('with Postgres unreachable', () => {
-  test('every command exits 1 naming DATABASE_URL (closed port)', async () => {
-    const url = `postgresql://postgres@127.0.0.1:${closedPort}/sync_worker`;
-    for (const { args, result } of await runAll(commands(), { ...env, DATABASE_URL: url })) {
-      expectNamed(result, 'DATABASE_UNREACHABLE', 'DATABASE_URL', args.join(' '));
-    }
-  });
+  test(
+    'every command exits 1 naming DATABASE_URL (closed port)',
+    async () => {
+      const url = `postgresql://postgres@127.0.0.1:${closedPort}/sync_worker`;
+      for (const { args, result } of await runAll(commands(), { ...env, DATABASE_URL: url })) {
+        expectNamed(result, 'DATABASE_UNREACHABLE', 'DATABASE_URL', args.join(' '));
+      }
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  test('a server that never answers: the check gives up within its bound', async () => {
-    const url = `postgresql://postgres@127.0.0.1:${silent.port}/sync_worker`;
-    const some = commands().filter(
-      (c) => ['sync', 'status', 'worker', 'migrate'].includes(c.args[0]!) && c.args.length <= 5,
-    );
-    for (const { args, result } of await runAll(some, { ...env, DATABASE_URL: url })) {
-      expectNamed(result, 'DATABASE_UNREACHABLE', 'DATABASE_URL', args.join(' '));
-    }
-  });
+  test(
+    'a server that never answers: the check gives up within its bound',
+    async () => {
+      const url = `postgresql://postgres@127.0.0.1:${silent.port}/sync_worker`;
+      const some = commands().filter(
+        (c) => ['sync', 'status', 'worker', 'migrate'].includes(c.args[0]!) && c.args.length <= 5,
+      );
+      for (const { args, result } of await runAll(some, { ...env, DATABASE_URL: url })) {
+        expectNamed(result, 'DATABASE_UNREACHABLE', 'DATABASE_URL', args.join(' '));
+      }
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 });
 
 describe('with Redis unreachable', () => {
-  test('every command that uses Redis exits 1 naming REDIS_URL; the others work; no pending sync is left', async () => {
-    const redisUrl = `redis://127.0.0.1:${closedPort}`;
-    // (`migrate down` would roll this file's database back: it does not use Redis anyway.)
-    const list = commands().filter((c) => c.args.join(' ') !== 'migrate down');
-    for (const { args, redis, result } of await runAll(list, { ...env, REDIS_URL: redisUrl })) {
-      const what = args.join(' ');
-      if (redis) expectNamed(result, 'REDIS_UNREACHABLE', 'REDIS_URL', what);
-      else expect(result.stdout, what).not.toMatch(/REDIS/);
-    }
-    expect(await pendingSyncs()).toBe(0);
-  });
+  test(
+    'every command that uses Redis exits 1 naming REDIS_URL; the others work; no pending sync is left',
+    async () => {
+      const redisUrl = `redis://127.0.0.1:${closedPort}`;
+      // (`migrate down` would roll this file's database back: it does not use Redis anyway.)
+      const list = commands().filter((c) => c.args.join(' ') !== 'migrate down');
+      for (const { args, redis, result } of await runAll(list, { ...env, REDIS_URL: redisUrl })) {
+        const what = args.join(' ');
+        if (redis) expectNamed(result, 'REDIS_UNREACHABLE', 'REDIS_URL', what);
+        else expect(result.stdout, what).not.toMatch(/REDIS/);
+      }
+      expect(await pendingSyncs()).toBe(0);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  test('a server that never answers: the check gives up within its bound, nothing pending', async () => {
-    const redisUrl = `redis://127.0.0.1:${silent.port}`;
-    const some = commands().filter((c) => ['sync', 'worker', 'cancel'].includes(c.args[0]!));
-    for (const { args, result } of await runAll(some, { ...env, REDIS_URL: redisUrl })) {
-      expectNamed(result, 'REDIS_UNREACHABLE', 'REDIS_URL', args.join(' '));
-    }
-    expect(await pendingSyncs()).toBe(0);
-  });
+  test(
+    'a server that never answers: the check gives up within its bound, nothing pending',
+    async () => {
+      const redisUrl = `redis://127.0.0.1:${silent.port}`;
+      const some = commands().filter((c) => ['sync', 'worker', 'cancel'].includes(c.args[0]!));
+      for (const { args, result } of await runAll(some, { ...env, REDIS_URL: redisUrl })) {
+        expectNamed(result, 'REDIS_UNREACHABLE', 'REDIS_URL', args.join(' '));
+      }
+      expect(await pendingSyncs()).toBe(0);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 });
 
 describe('the producer when Redis fails between the sync row and its job', () => {
