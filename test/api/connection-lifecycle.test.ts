@@ -5,6 +5,7 @@ import { parseEncryptionKey } from '../../src/connections/credentials-cipher.js'
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { listSyncSchedules, scheduleSync } from '../../src/queues/schedulers.js';
 import { cancelSync } from '../../src/sync/cancel-sync.js';
+import { countRecords, seedRecords } from '../helpers/seed-records.js';
 import { createApiHarness, ENCRYPTION_KEY, type ApiHarness, type Org } from './harness.js';
 
 let h: ApiHarness;
@@ -22,14 +23,6 @@ const patch = (org: Org, id: string, payload: unknown) =>
   h.as(org.userId, { method: 'PATCH', url: `/api/v1/connections/${id}`, payload: payload as object });
 const remove = (org: Org, id: string, query = '') =>
   h.as(org.userId, { method: 'DELETE', url: `/api/v1/connections/${id}${query}` });
-
-async function seedRecords(orgId: string, connectionId: string, n: number): Promise<void> {
-  await h.db.pool.query(
-    `INSERT INTO sync_record (org_id, connection_id, entity_type, external_id, data, content_hash)
-     SELECT $1, $2, 'customer', g::text, '{}'::jsonb, repeat('0', 64) FROM generate_series(1, $3) g`,
-    [orgId, connectionId, n],
-  );
-}
 
 describe('PATCH /api/v1/connections/:connectionId', () => {
   test('renames and changes credentials and settings (merged); the answer has no credentials', async () => {
@@ -100,17 +93,13 @@ describe('DELETE /api/v1/connections/:connectionId', () => {
 
   test('mirror=keep: the records stay, the connection is gone from lists and producers; its schedules go', async () => {
     const conn = await h.addConnection(a, 'delete-keep');
-    await seedRecords(a.orgId, conn.id, 4);
+    await seedRecords(h.db.pool, a.orgId, conn.id, 4);
     await scheduleSync(h.runtime, { connectionId: conn.id, entityType: 'order' });
     const res = await remove(a, conn.id, '?mirror=keep');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ id: conn.id, mirror: 'kept', records: 4, schedulesRemoved: 1 });
     expect(await listSyncSchedules(h.runtime, conn.id)).toEqual([]);
-    const { rows } = await h.db.pool.query(
-      'SELECT count(*)::int AS n FROM sync_record WHERE connection_id = $1',
-      [conn.id],
-    );
-    expect(rows[0].n).toBe(4);
+    expect(await countRecords(h.db.pool, conn.id)).toBe(4);
     const list = await h.as(a.userId, { method: 'GET', url: '/api/v1/connections' });
     expect(list.json().connections.map((c: { id: string }) => c.id)).not.toContain(conn.id);
     const sync = await h.as(a.userId, {
@@ -124,17 +113,13 @@ describe('DELETE /api/v1/connections/:connectionId', () => {
 
   test("mirror=delete removes the records; another org's connection → 404 and it stays", async () => {
     const mine = await h.addConnection(a, 'delete-all');
-    await seedRecords(a.orgId, mine.id, 2);
+    await seedRecords(h.db.pool, a.orgId, mine.id, 2);
     const theirs = await h.addConnection(b, 'b-keeps');
     expect((await remove(a, theirs.id, '?mirror=delete')).statusCode).toBe(404);
     expect((await loadConnection(h.runtime.prisma, key, theirs.id)).id).toBe(theirs.id);
     const res = await remove(a, mine.id, '?mirror=delete');
     expect(res.json()).toEqual({ id: mine.id, mirror: 'deleted', records: 2, schedulesRemoved: 0 });
-    const { rows } = await h.db.pool.query(
-      'SELECT count(*)::int AS n FROM sync_record WHERE connection_id = $1',
-      [mine.id],
-    );
-    expect(rows[0].n).toBe(0);
+    expect(await countRecords(h.db.pool, mine.id)).toBe(0);
   });
 
   test('both routes are in the OpenAPI document', async () => {

@@ -9,6 +9,7 @@ import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { listSyncSchedules, scheduleSync } from '../../src/queues/schedulers.js';
 import { cancelSync } from '../../src/sync/cancel-sync.js';
 import { parseJsonOutput, runCli, type CliResult } from '../helpers/cli.js';
+import { countRecords, seedRecords } from '../helpers/seed-records.js';
 import { createSyncHarness, TEST_ENCRYPTION_KEY, type SyncHarness } from '../helpers/sync-harness.js';
 
 let h: SyncHarness;
@@ -50,22 +51,6 @@ const addArgs = (name: string) => [
   '--key',
   'ck_visible',
 ];
-
-async function records(connectionId: string): Promise<number> {
-  const { rows } = await h.db.pool.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM sync_record WHERE connection_id = $1',
-    [connectionId],
-  );
-  return rows[0]!.n;
-}
-
-async function seedRecords(connectionId: string, n: number): Promise<void> {
-  await h.db.pool.query(
-    `INSERT INTO sync_record (org_id, connection_id, entity_type, external_id, data, content_hash)
-     SELECT $1, $2, 'customer', g::text, '{}'::jsonb, repeat('0', 64) FROM generate_series(1, $3) g`,
-    [org, connectionId, n],
-  );
-}
 
 describe('secrets kept out of the process list', () => {
   test('connection add reads a credential from standard input, a file or an environment variable', async () => {
@@ -220,12 +205,12 @@ describe('sync-worker connection remove', () => {
 
   test('--keep-mirror: records stay, the connection is retired (not listed, no sync, credentials wiped), its name free again', async () => {
     const id = parseJsonOutput(await cli([...addArgs('kept'), '--secret', 'cs_kept'])).id as string;
-    await seedRecords(id, 7);
+    await seedRecords(h.db.pool, org, id, 7);
     await scheduleSync(h.runtime, { connectionId: id, entityType: 'customer' });
     const run = await cli(['connection', 'remove', '--connection', id, '--keep-mirror']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(parseJsonOutput(run)).toEqual({ id, mirror: 'kept', records: 7, schedulesRemoved: 1 });
-    expect(await records(id)).toBe(7);
+    expect(await countRecords(h.db.pool, id)).toBe(7);
     expect(await listSyncSchedules(h.runtime, id)).toEqual([]);
 
     const listed = parseJsonOutput(await cli(['connection', 'list', '--org', org])).connections as {
@@ -251,10 +236,10 @@ describe('sync-worker connection remove', () => {
 
   test('--delete-mirror: the connection, its records and sync state go', async () => {
     const id = parseJsonOutput(await cli([...addArgs('deleted'), '--secret', 'cs_x'])).id as string;
-    await seedRecords(id, 3);
+    await seedRecords(h.db.pool, org, id, 3);
     const run = await cli(['connection', 'remove', '--connection', id, '--delete-mirror']);
     expect(parseJsonOutput(run)).toEqual({ id, mirror: 'deleted', records: 3, schedulesRemoved: 0 });
-    expect(await records(id)).toBe(0);
+    expect(await countRecords(h.db.pool, id)).toBe(0);
     const { rows } = await h.db.pool.query('SELECT 1 FROM integration_connection WHERE id = $1', [id]);
     expect(rows).toHaveLength(0);
   });
