@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
-import { parseJsonOutput, runCli } from '../helpers/cli.js';
+import { assertCliBuilt, parseJsonOutput, runCli } from '../helpers/cli.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -18,6 +18,7 @@ function gate() {
 }
 
 beforeAll(async () => {
+  assertCliBuilt();
   h = await createSyncHarness('cliprogress', { SYNC_BATCH_SIZE: '50' });
   fake = await startFakeWooCommerce({ customers: 230, seed: 11 });
   connectionId = (
@@ -43,12 +44,10 @@ describe('sync --wait progress', () => {
       else if (Number(request.query.offset ?? 0) > 0) await pages.opened;
     };
     // `script` gives the command a pseudo-terminal, as a person's shell would.
-    const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/sync-worker.js', import.meta.url));
     const command = [
       process.execPath,
-      '--import',
-      'tsx',
-      entry,
+      bin,
       'sync',
       '--connection',
       connectionId,
