@@ -114,7 +114,7 @@ describe('sync-worker sync / status / cancel', () => {
     expect(human.stdout).not.toMatch(/ETA/);
     const recent = await runCli(['status', '--json'], h.env);
     expect(JSON.parse(recent.stdout).syncs.map((s: { syncId: string }) => s.syncId)).toContain(out.syncId);
-  });
+  }, 120_000); // two whole syncs through the CLI
 
   test('sync without --wait prints {syncId, status}', async () => {
     const run = await runCli(['sync', '--connection', connectionId, '--entity', 'product', '--json'], h.env);
