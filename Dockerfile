@@ -2,7 +2,7 @@
 # (`migrate`, `start`, `worker`, `api`, …; see docker-compose.yml).
 
 # --- build: install everything, generate the Prisma client, compile, drop dev deps
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 ENV CI=true NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY package.json package-lock.json ./
@@ -17,7 +17,7 @@ RUN npm ci --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime: compiled code, production deps and the migrations, as a non-root user
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json

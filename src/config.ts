@@ -9,17 +9,21 @@ import { ConfigError } from './errors.js';
  * here with its default; `.env.example` and the README list the same.
  */
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `90s`, `30m`, `1h`, `1d`, `250ms` (a bare number is seconds) → milliseconds; null when malformed. */
+export function parseDurationMs(value: string): number | null {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!m) return null;
+  return Number(m[1]) * DURATION_UNITS_MS[(m[2] ?? 's') as keyof typeof DURATION_UNITS_MS];
+}
+
 /** A duration (`1800`, `90s`, `30m`, `1h`, `500ms`; a bare number is seconds), parsed to milliseconds. */
 const duration = (name: string) =>
   z
     .string()
-    .regex(/^\d+(ms|s|m|h)?$/, `${name} must be a duration like 1800, 90s, 30m or 1h`)
-    .transform((v) => {
-      const m = /^(\d+)(ms|s|m|h)?$/.exec(v)!;
-      const n = Number(m[1]);
-      const unit = m[2] ?? 's';
-      return unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
-    });
+    .refine((v) => parseDurationMs(v) !== null, `${name} must be a duration like 1800, 90s, 30m or 1h`)
+    .transform((v) => parseDurationMs(v)!);
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

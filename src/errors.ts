@@ -57,6 +57,20 @@ export const ErrorCodes = {
   HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   INTERNAL: 'INTERNAL',
+  // Postgres and Redis as the process sees them (src/db/database-errors.ts, src/queues/redis-errors.ts).
+  DATABASE_UNREACHABLE: 'DATABASE_UNREACHABLE',
+  DATABASE_MISSING: 'DATABASE_MISSING',
+  DATABASE_NOT_MIGRATED: 'DATABASE_NOT_MIGRATED',
+  DATABASE_AUTH_FAILED: 'DATABASE_AUTH_FAILED',
+  DATABASE_PERMISSION_DENIED: 'DATABASE_PERMISSION_DENIED',
+  DATABASE_ERROR: 'DATABASE_ERROR',
+  REDIS_UNREACHABLE: 'REDIS_UNREACHABLE',
+  // Users and tokens.
+  USER_NOT_PROVISIONED: 'USER_NOT_PROVISIONED',
+  USER_IN_OTHER_ORG: 'USER_IN_OTHER_ORG',
+  USERS_MANAGED_EXTERNALLY: 'USERS_MANAGED_EXTERNALLY',
+  // Connections over their life.
+  CONNECTION_BUSY: 'CONNECTION_BUSY',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -111,6 +125,27 @@ export class ConfigError extends ValidationError {
 }
 
 export class MigrationError extends SyncWorkerError {}
+
+/**
+ * Postgres or Redis cannot serve the process: unreachable, missing, not
+ * migrated, refusing the login or a privilege. The message says what to do;
+ * `details.variable` names the setting to check (`DATABASE_URL`, `REDIS_URL`).
+ * Retryable: a job meeting one retries with backoff (a restart heals it).
+ */
+export class DependencyError extends SyncWorkerError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly variable: 'DATABASE_URL' | 'REDIS_URL',
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, {
+      retry: 'retryable',
+      cause: options.cause,
+      details: { variable, ...options.details },
+    });
+  }
+}
 
 export class NotFoundError extends SyncWorkerError {}
 

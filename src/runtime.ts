@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { builtInSources } from './adapters/registry.js';
 import type { SourceRegistry } from './adapters/source-registry.js';
 import type { Config } from './config.js';
@@ -35,12 +35,14 @@ export interface RuntimeOptions {
   egress?: Egress;
   /** The source registry. @defaultValue the built-in sources (src/adapters/registry.ts) */
   sources?: SourceRegistry;
+  /** ioredis options of the shared connection (the CLI's short commands fail fast). @defaultValue reconnect forever */
+  redisOptions?: RedisOptions;
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const prisma = options.prisma ?? createPrisma(config.DATABASE_URL, { poolSize: options.poolSize ?? 10 });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, options.redisOptions);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const queues = new Map<string, Queue>();
   // Built on first use: only processes that talk to sources (or check a URL) need it.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Runtime } from '../runtime.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../with-timeout.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 

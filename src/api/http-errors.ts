@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCodes, ValidationError, isSyncWorkerError, type ErrorCode } from '../errors.js';
+import { publicError } from '../public-error.js';
 import { safeExcerpt } from '../safe-text.js';
 
 /**
@@ -20,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.BAD_REQUEST]: 400,
   [ErrorCodes.UNAUTHORIZED]: 401,
   [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.USER_NOT_PROVISIONED]: 403,
   [ErrorCodes.NOT_FOUND]: 404,
   [ErrorCodes.CONNECTION_NOT_FOUND]: 404,
   [ErrorCodes.SYNC_NOT_FOUND]: 404,
@@ -27,6 +29,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.METHOD_NOT_ALLOWED]: 405,
   [ErrorCodes.REQUEST_TIMEOUT]: 408,
   [ErrorCodes.SYNC_NOT_RUNNING]: 409,
+  [ErrorCodes.CONNECTION_BUSY]: 409,
   [ErrorCodes.SYNC_CANCELLED]: 409,
   [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCodes.URI_TOO_LONG]: 414,
@@ -37,6 +40,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.HEADERS_TOO_LARGE]: 431,
   // A setting the API needs for this request is missing (e.g. SYNC_ENCRYPTION_KEY).
   [ErrorCodes.CONFIG_INVALID]: 503,
+  // Postgres or Redis cannot serve (the message says what the operator must fix).
+  [ErrorCodes.DATABASE_UNREACHABLE]: 503,
+  [ErrorCodes.DATABASE_MISSING]: 503,
+  [ErrorCodes.DATABASE_NOT_MIGRATED]: 503,
+  [ErrorCodes.DATABASE_AUTH_FAILED]: 503,
+  [ErrorCodes.DATABASE_PERMISSION_DENIED]: 503,
+  [ErrorCodes.REDIS_UNREACHABLE]: 503,
 };
 
 export interface ErrorBody {
@@ -80,7 +90,12 @@ function frameworkError(err: Partial<FastifyError>): { status: number; body: Err
 }
 
 /** What the client gets for an error, and its status. */
-export function toHttpError(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+export function toHttpError(thrown: unknown, requestId: string): { status: number; body: ErrorBody } {
+  // Database and Redis failures become their typed errors (never Prisma's text).
+  const err =
+    isSyncWorkerError(thrown) || (thrown as Partial<FastifyError>)?.code?.startsWith?.('FST_')
+      ? thrown
+      : publicError(thrown);
   if (isSyncWorkerError(err)) {
     const status = STATUS[err.code];
     if (status !== undefined) return { status, body: { error: err.toJSON() } };

@@ -5,7 +5,7 @@ import type { PrismaClient } from '../db/prisma.js';
 import type { Runtime } from '../runtime.js';
 import { withApiRole } from './rls.js';
 import { SyncStatusType } from '../generated/prisma/enums.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** Job states reported per queue. */
 const JOB_STATES = [

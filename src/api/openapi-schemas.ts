@@ -43,11 +43,17 @@ export const syncViewSchema = z.object({
   currentItem: z.number(),
   batchNumber: z.number(),
   speedItemsPerMin: n.describe('from the database triggers; null until there is progress'),
-  etaSeconds: n.describe('from the database triggers; null until there is progress'),
+  etaSeconds: n.describe(
+    'from the database triggers; null until there is progress, outside the fetching phase and once ended',
+  ),
   elapsedSeconds: n,
+  phase: z
+    .enum(['queued', 'fetching', 'deletion scan', 'finishing', 'paused', 'done'])
+    .describe('where the sync stands'),
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  completedAt: z.iso.datetime().nullable(),
+  completedAt: z.iso.datetime().nullable().describe('set when it completed (with or without errors)'),
+  endedAt: z.iso.datetime().nullable().describe('when it ended, whatever the outcome; null while live'),
   created: z.number(),
   updated: z.number(),
   unchanged: z.number(),

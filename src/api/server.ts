@@ -12,9 +12,11 @@ import { openApiDatabase } from './api-database.js';
 import { registerHealthRoutes } from './health.js';
 import { errorShapeOptions, installErrorHandling } from './http-errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
+import { provisionedUserHook } from './provisioned-user.js';
 import { createMetrics, observeHttp, registerMetricsRoute, type ApiMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerActivityRoutes } from './routes/activity.js';
+import { registerConnectionLifecycleRoutes } from './routes/connection-lifecycle.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSyncRoutes } from './routes/syncs.js';
@@ -95,8 +97,10 @@ export async function buildServer(
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
+      api.addHook('onRequest', provisionedUserHook(ctx));
       api.addHook('preValidation', refuseUndeclaredInput);
       registerConnectionRoutes(api, ctx);
+      registerConnectionLifecycleRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerPreviewRoutes(api, ctx);
       registerActivityRoutes(api, ctx);

@@ -1,8 +1,10 @@
 import { serveApi } from '../api/serve.js';
 import { loadConfig, requireConfig } from '../config.js';
 import { keyRingFromConfig, requireKeyRing } from '../connections/credentials-cipher.js';
+import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime.js';
 import { startWorkers, type WorkerSet } from '../workers/start-workers.js';
+import { preflight } from './preflight.js';
 import { untilSignal } from './until-signal.js';
 
 export interface ServiceParts {
@@ -13,9 +15,10 @@ export interface ServiceParts {
 }
 
 /**
- * The long-running commands (`worker`, `api`, `start`): start the parts, wait
- * for SIGTERM/SIGINT, then stop taking requests first and let the running
- * batches finish. Returns what `--json` prints.
+ * The long-running commands (`worker`, `api`, `start`): check Postgres and
+ * Redis, start the parts, wait for SIGTERM/SIGINT (listened for from the
+ * start), then stop taking requests first and let the running batches
+ * finish. Returns what `--json` prints.
  */
 export async function runServices(
   parts: ServiceParts,
@@ -25,7 +28,12 @@ export async function runServices(
     ? requireKeyRing(config, 'to decrypt connection credentials')
     : keyRingFromConfig(config);
   if (parts.api) requireConfig(config, 'SYNC_JWT_SECRET', 'to verify API bearer tokens');
-  const runtime = createRuntime(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  // Listening from the start: a SIGTERM while starting stops the parts as soon as they are up.
+  const stopped = untilSignal(logger);
+  // Both serve jobs or requests from Postgres and Redis: never start without them.
+  await preflight(config, { redis: true });
+  const runtime = createRuntime(config, { logger });
   let workers: WorkerSet | undefined;
   try {
     if (parts.workers) {
@@ -35,7 +43,7 @@ export async function runServices(
       });
     }
     const api = parts.api ? await serveApi(runtime, { encryptionKey }) : undefined;
-    const signal = await untilSignal(runtime.logger);
+    const signal = await stopped;
     await api?.close();
     return { stopped: true, signal, ...(api ? { url: api.url } : {}) };
   } finally {

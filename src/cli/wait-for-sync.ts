@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { ErrorCodes, NotFoundError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { TERMINAL_STATUSES, syncView, type SyncView } from '../sync/sync-view.js';
+import { syncView, type SyncView } from '../sync/sync-view.js';
 
 function formatEta(seconds: number | null): string {
   if (seconds === null) return '--';
@@ -10,19 +10,32 @@ function formatEta(seconds: number | null): string {
   return m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** The bar's tail: the ETA while fetching, otherwise the phase (a deletion scan has no ETA). */
+function tail(view: SyncView): string {
+  if (view.phase === 'fetching') return `fetching · ETA ${formatEta(view.etaSeconds)}`;
+  return view.phase === 'done' ? view.status : view.phase;
+}
+
+export interface WaitOutcome {
+  view: SyncView;
+  /** The wait gave up (`timeoutMs`) while the sync goes on. */
+  timedOut: boolean;
+}
+
 /**
  * Polls `sync_progress` until the sync ends (or `timeoutMs`, when > 0). On a
- * terminal, draws a progress bar whose ETA and speed are the triggers' own.
+ * terminal, draws a progress bar whose ETA and speed are the triggers' own
+ * and which names the phase (fetching, deletion scan, finishing).
  */
 export async function waitForSync(
   runtime: Runtime,
   syncId: string,
   options: { showProgress: boolean; timeoutMs: number; intervalMs?: number },
-): Promise<SyncView> {
+): Promise<WaitOutcome> {
   const bar = options.showProgress
     ? new cliProgress.SingleBar(
         {
-          format: '{bar} {percentage}% | {value}/{total} | {speed}/min | ETA {etaText} | {status}',
+          format: '{bar} {percentage}% | {value}/{total} | {speed}/min | {tail}',
           stream: process.stderr,
           hideCursor: true,
         },
@@ -37,11 +50,7 @@ export async function waitForSync(
       if (!row) throw new NotFoundError(ErrorCodes.SYNC_NOT_FOUND, `sync ${syncId} not found`);
       const view = syncView(row);
       if (bar) {
-        const payload = {
-          speed: view.speedItemsPerMin ?? '--',
-          etaText: formatEta(view.etaSeconds),
-          status: view.status,
-        };
+        const payload = { speed: view.speedItemsPerMin ?? '--', tail: tail(view) };
         if (!started) {
           bar.start(Math.max(view.totalItems, 1), view.processedCount + view.failedCount, payload);
           started = true;
@@ -49,7 +58,8 @@ export async function waitForSync(
         bar.setTotal(Math.max(view.totalItems, 1));
         bar.update(view.processedCount + view.failedCount, payload);
       }
-      if (TERMINAL_STATUSES.includes(view.status) || Date.now() > deadline) return view;
+      if (view.phase === 'done') return { view, timedOut: false };
+      if (Date.now() > deadline) return { view, timedOut: true };
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
     }
   } finally {

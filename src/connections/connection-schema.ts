@@ -149,3 +149,10 @@ export function parseStoredConnection(
   }
   return { credentials: credentials.data, settings: settings.data };
 }
+
+/** The normalised base URL a patch moves a connection to, when it names a valid one (else undefined: validation reports it). */
+export function newBaseUrlOf(patch: { baseUrl?: unknown }): string | undefined {
+  if (patch.baseUrl === undefined) return undefined;
+  const parsed = baseUrlSchema.safeParse(patch.baseUrl);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -12,6 +12,8 @@ export interface PrismaOptions {
   poolSize?: number;
   /** Postgres `application_name`, shown in pg_stat_activity. @defaultValue sync-worker */
   applicationName?: string;
+  /** Bound on opening one connection of the pool (an unreachable server fails instead of waiting). @defaultValue 10000 */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'sync-worker',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
   });
   return new PrismaClient({ adapter });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientScope, type DbScope } from '../db/db-scope.js';
-import { producerConnection } from './producer-connection.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import type { PreviewJobData } from '../jobs/run-preview.js';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
@@ -18,6 +18,8 @@ export const enqueuePreviewInputSchema = z
     connectionId: z.uuid(),
     entityType: z.enum(entityTypes),
     initiatedBy: z.uuid().nullable().default(null),
+    /** Compute again even when a cached preview is fresh (its row is dropped first). */
+    refresh: z.boolean().default(false),
     /** When given (the API), the connection must belong to this org. */
     orgId: z.uuid().optional(),
   })
@@ -37,7 +39,8 @@ const PREVIEW_ATTEMPTS = 3;
  * cache key from the state of the mirror; a non-expired cached preview with
  * that key is returned at once. Otherwise it adds a `preview` job to the
  * source's queue whose job id is derived from the key, so identical requests
- * share one job. A finished job left behind by an earlier hour (its row
+ * share one job (`refresh` drops the cached row first, so the preview is
+ * computed again). A finished job left behind by an earlier hour (its row
  * expired) or a failed one is replaced, so asking again recomputes.
  * `scope` runs its queries (the API passes the user's RLS transaction).
  */
@@ -49,7 +52,12 @@ export async function enqueuePreview(
   const input = parseWith(enqueuePreviewInputSchema, raw, 'preview request');
   const { connection, cacheKey, cached } = await scope(async (db) => {
     const connection = await producerConnection(db, input.connectionId, input.orgId);
+    checkEntity(runtime.sources, connection.type, input.entityType);
     const cacheKey = await previewCacheKey(db, connection.id, input.entityType);
+    if (input.refresh) {
+      await db.syncPreviewCache.deleteMany({ where: { cacheKey } });
+      return { connection, cacheKey, cached: null };
+    }
     return { connection, cacheKey, cached: await findCachedPreview(db, cacheKey) };
   });
   if (cached) return { cached: true, cacheKey, preview: cached };

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { clientScope, type DbScope } from '../db/db-scope.js';
-import { producerConnection } from './producer-connection.js';
+import { transactionScope, type DbScope } from '../db/db-scope.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import type { SyncJobData } from '../jobs/sync-job-data.js';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
-import { createPendingSync } from '../sync/sync-lifecycle.js';
+import { errorMessage, SyncWorkerError } from '../errors.js';
+import { createPendingSync, endSyncIn } from '../sync/sync-lifecycle.js';
+import { withTimeout } from '../with-timeout.js';
+import { redisUnreachable } from './redis-errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { JobNames } from './queue-names.js';
 import { syncJobOptions } from './sync-job-options.js';
@@ -30,6 +33,51 @@ export interface EnqueuedSync {
   created: boolean;
 }
 
+/** Bound on adding the job once the sync is registered. @defaultValue 10 s */
+export const ENQUEUE_TIMEOUT_MS = 10_000;
+
+/**
+ * Redis failed between the sync's registration and its job: a sync this call
+ * registered is ended as `failed` (with its one activity row), never left
+ * `pending` with no job; should the job reach Redis after all, the worker
+ * finds the sync ended and does nothing. Returns the error to throw.
+ */
+async function notQueued(
+  runtime: Runtime,
+  scope: DbScope,
+  pending: EnqueuedSync,
+  orgId: string,
+  err: unknown,
+): Promise<SyncWorkerError> {
+  const reason = err instanceof Error && /did not answer/.test(err.message) ? err.message : errorMessage(err);
+  const typed = redisUnreachable(runtime.config.REDIS_URL, reason.replace(/\.$/, ''), err);
+  if (!pending.created) return typed;
+  await scope((db) =>
+    endSyncIn(db, {
+      syncId: pending.syncId,
+      orgId,
+      status: 'failed',
+      errorMessage: `not queued: ${typed.message}`,
+      errorCode: typed.code,
+    }),
+  ).catch((endErr) =>
+    runtime.logger.error({ err: endErr, syncId: pending.syncId }, 'could not mark the unqueued sync failed'),
+  );
+  runtime.logger.warn(
+    { syncId: pending.syncId, err: reason },
+    'sync not queued: Redis failed; marked failed',
+  );
+  return new SyncWorkerError(
+    typed.code,
+    `${typed.message}; sync ${pending.syncId} was not queued (marked failed)`,
+    {
+      retry: typed.retry,
+      details: { ...typed.details, syncId: pending.syncId },
+      cause: err,
+    },
+  );
+}
+
 /**
  * THE producer: the CLI, the HTTP API and the schedulers all enqueue syncs
  * through here. It registers the sync as `pending` in Postgres (or finds the
@@ -40,12 +88,13 @@ export interface EnqueuedSync {
 export async function enqueueSync(
   runtime: Runtime,
   raw: EnqueueSyncInput,
-  scope: DbScope = clientScope(runtime.prisma),
+  scope: DbScope = transactionScope(runtime.prisma),
 ): Promise<EnqueuedSync> {
   const input = parseWith(enqueueSyncInputSchema, raw, 'sync request');
   // Committed before the job exists, so the worker always finds its row.
   const { connection, pending } = await scope(async (db) => {
     const connection = await producerConnection(db, input.connectionId, input.orgId);
+    checkEntity(runtime.sources, connection.type, input.entityType);
     const pending = await createPendingSync(db, {
       orgId: connection.orgId,
       connectionId: connection.id,
@@ -68,7 +117,15 @@ export async function enqueueSync(
   // For an existing live sync this is a no-op while its job exists, and
   // re-creates the job if Redis lost it (the job resumes from its checkpoint).
   const queue = runtime.queue(runtime.sources.get(connection.type).queueName);
-  await queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId });
+  try {
+    await withTimeout(
+      queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId }),
+      ENQUEUE_TIMEOUT_MS,
+      'Redis',
+    );
+  } catch (err) {
+    throw await notQueued(runtime, scope, pending, connection.orgId, err);
+  }
   runtime.logger.info(
     {
       syncId: pending.syncId,

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { entityTypes, parseWith } from '../validation.js';
 import type { Runtime } from '../runtime.js';
+import { checkEntity, producerConnection } from './producer-connection.js';
 import { JobNames, MAINTENANCE_QUEUE } from './queue-names.js';
 
 /**
@@ -57,11 +58,28 @@ export function syncSchedulerId(connectionId: string, entityType: string): strin
  * `trigger-sync` job on the maintenance queue, whose processor calls the one
  * producer (enqueueSync) with trigger `scheduled`.
  */
+/** A sync schedule as `schedule` and `schedule list` print it. */
+export interface SyncSchedule {
+  schedulerId: string;
+  connectionId: string;
+  entityType: string;
+  cron: string;
+  mode: string;
+  /** ISO time of the next run (UTC); null when BullMQ has none. */
+  next: string | null;
+}
+
+const isoOrNull = (ms: number | null | undefined): string | null =>
+  typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+
 export async function scheduleSync(
   runtime: Runtime,
   raw: ScheduleInput,
-): Promise<{ schedulerId: string; cron: string; mode: string; next: number | null }> {
+): Promise<Omit<SyncSchedule, 'connectionId' | 'entityType'>> {
   const input = parseWith(scheduleInputSchema, raw, 'schedule');
+  // A schedule of a connection that does not exist would fail at every run.
+  const connection = await producerConnection(runtime.prisma, input.connectionId);
+  checkEntity(runtime.sources, connection.type, input.entityType);
   const id = syncSchedulerId(input.connectionId, input.entityType);
   const queue = runtime.queue(MAINTENANCE_QUEUE);
   const job = await queue.upsertJobScheduler(
@@ -78,8 +96,28 @@ export async function scheduleSync(
     schedulerId: id,
     cron: input.cron,
     mode: input.mode,
-    next: scheduler?.next ?? job?.timestamp ?? null,
+    next: isoOrNull(scheduler?.next ?? job?.timestamp),
   };
+}
+
+/** Every sync schedule (of one connection, when given), by scheduler id. */
+export async function listSyncSchedules(runtime: Runtime, connectionId?: string): Promise<SyncSchedule[]> {
+  const schedulers = await runtime.queue(MAINTENANCE_QUEUE).getJobSchedulers(0, -1, true);
+  return schedulers
+    .filter((s) => s.name === JobNames.triggerSync)
+    .map((s) => {
+      const data = (s.template?.data ?? {}) as { connectionId?: string; entityType?: string; mode?: string };
+      return {
+        schedulerId: s.key,
+        connectionId: data.connectionId ?? '',
+        entityType: data.entityType ?? '',
+        cron: s.pattern ?? '',
+        mode: data.mode ?? 'incremental',
+        next: isoOrNull(s.next),
+      };
+    })
+    .filter((s) => connectionId === undefined || s.connectionId === connectionId)
+    .sort((a, b) => a.schedulerId.localeCompare(b.schedulerId));
 }
 
 export async function unscheduleSync(
@@ -90,4 +128,14 @@ export async function unscheduleSync(
   const id = syncSchedulerId(connectionId, entityType);
   const removed = await runtime.queue(MAINTENANCE_QUEUE).removeJobScheduler(id);
   return { schedulerId: id, removed };
+}
+
+/** Removes every sync schedule of a connection (when it is removed); returns how many. */
+export async function unscheduleConnection(runtime: Runtime, connectionId: string): Promise<number> {
+  const queue = runtime.queue(MAINTENANCE_QUEUE);
+  let removed = 0;
+  for (const schedule of await listSyncSchedules(runtime, connectionId)) {
+    if (await queue.removeJobScheduler(schedule.schedulerId)) removed += 1;
+  }
+  return removed;
 }

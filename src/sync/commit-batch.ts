@@ -141,6 +141,7 @@ function nextState(
     totalItems: input.final ? processed + failed : Math.max(state.totalItems, processed + failed + 1),
     metadata: {
       ...state.metadata,
+      phase: 'fetching',
       checkpoint: input.checkpoint,
       maxSeen: input.maxSeen ?? state.metadata.maxSeen ?? null,
       delta: {

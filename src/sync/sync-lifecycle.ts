@@ -168,3 +168,17 @@ export async function endSyncIn(tx: PrismaTx, input: EndInput): Promise<boolean>
   });
   return true;
 }
+
+/**
+ * Records what a running sync is doing (`metadata.phase`) without touching
+ * its counts or batch number (so the batches' optimistic lock is unaffected).
+ */
+export async function markPhase(
+  prisma: PrismaClient,
+  progressId: string,
+  phase: NonNullable<SyncMetadata['phase']>,
+): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE sync_progress SET metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{phase}', to_jsonb(${phase}::text))
+     WHERE id = ${progressId}::uuid AND status = 'in_progress'`;
+}

@@ -36,6 +36,12 @@ export interface SyncMetadata {
   /** Set when a full scan's deletions were skipped by the delete guard. */
   deleteGuard?: { wouldDelete: number; live: number; limit: number };
   error?: { code: string; message: string };
+  /**
+   * What the engine is doing when it is not plain batches: `deletion scan`
+   * while a full sync lists the source's ids before its last batch; each
+   * batch sets `fetching`. Read by the CLI's progress bar and `status`.
+   */
+  phase?: 'fetching' | 'deletion scan';
 }
 
 export const zeroDelta = (): DeltaCounts => ({ created: 0, updated: 0, unchanged: 0, deleted: 0 });

@@ -6,6 +6,7 @@ import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
 import { collectSourceIds } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
+import { markPhase } from './sync-lifecycle.js';
 import type { ItemFailure } from './sync-metadata.js';
 
 export interface WalkOptions {
@@ -94,10 +95,13 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       if (group.pages < pagesPerBatch && !page.done) continue;
       const batch = group;
       group = { pages: 0, records: [], failures: [] };
-      const sourceIds =
-        page.done && mode === 'full'
-          ? await collectSourceIds(adapter, target.entityType, options.signal)
-          : undefined;
+      let sourceIds: string[] | undefined;
+      if (page.done && mode === 'full') {
+        // The scan may take a while: say so on the progress row (after the batch in flight).
+        await settle();
+        await markPhase(options.prisma, state.progressId, 'deletion scan');
+        sourceIds = await collectSourceIds(adapter, target.entityType, options.signal);
+      }
       await settle();
       inFlight = commitBatch(options.prisma, {
         target,

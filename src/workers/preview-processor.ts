@@ -1,3 +1,4 @@
+import { databaseErrorOf } from '../db/database-errors.js';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ValidationError, classify } from '../errors.js';
 import {
@@ -34,7 +35,8 @@ export function createPreviewProcessor(deps: RunPreviewDeps) {
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const typed = classify(err);
+      // A database failure as its typed error (with its hint), never Prisma's text.
+      const typed = classify(databaseErrorOf(err) ?? err);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (typed.retry === 'fatal' || lastAttempt) {
         log.error({ code: typed.code, err: typed.message }, 'preview failed for good');

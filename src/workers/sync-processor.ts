@@ -1,3 +1,4 @@
+import { databaseErrorOf } from '../db/database-errors.js';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SyncCancelledError, SyncInterruptedError, ValidationError, classify } from '../errors.js';
 import type { PreviewResult } from '../jobs/run-preview.js';
@@ -53,7 +54,8 @@ export function createSyncProcessor(deps: RunSyncDeps) {
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const typed = classify(err);
+      // A database failure as its typed error (with its hint), never Prisma's text.
+      const typed = classify(databaseErrorOf(err) ?? err);
       const attempts = job.opts.attempts ?? 1;
       if (typed.retry === 'rate_limited' && typed.retryAfterMs && job.attemptsStarted <= attempts * 4) {
         // The store asked for a pause longer than a request waits in place:

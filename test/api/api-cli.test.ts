@@ -26,9 +26,11 @@ afterAll(async () => {
 /** Starts `sync-worker <command> --json`, waits until it serves /readyz, sends SIGTERM, returns how it ended. */
 async function serveThenStop(command: 'api' | 'start') {
   const port = await freePort();
+  const userId = randomUUID();
+  await db.pool.query('INSERT INTO auth.users_extended (id, org_id) VALUES ($1, $2)', [userId, randomUUID()]);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(randomUUID())
+    .setSubject(userId)
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(JWT_SECRET));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, command, '--json'], {

@@ -104,8 +104,25 @@ describe('Bearer JWT on /api/v1', () => {
     }
   });
 
-  test('a valid token of a user with no organisation sees nothing', async () => {
-    const res = await h.as(randomUUID(), { method: 'GET', url: '/api/v1/connections' });
+  test('a valid token of a user not in auth.users_extended → 403 USER_NOT_PROVISIONED on every route', async () => {
+    const stranger = randomUUID();
+    for (const [method, url] of [
+      ['GET', '/api/v1/connections'],
+      ['GET', '/api/v1/syncs'],
+      ['GET', '/api/v1/activity'],
+      ['POST', '/api/v1/syncs'],
+    ] as const) {
+      const res = await h.as(stranger, { method, url, payload: method === 'POST' ? {} : undefined });
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json().error.code).toBe('USER_NOT_PROVISIONED');
+      expect(res.json().error.message).toContain(stranger);
+    }
+    // Once provisioned, the same user is served.
+    await h.db.pool.query('INSERT INTO auth.users_extended (id, org_id) VALUES ($1, $2)', [
+      stranger,
+      randomUUID(),
+    ]);
+    const res = await h.as(stranger, { method: 'GET', url: '/api/v1/connections' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ connections: [] });
   });

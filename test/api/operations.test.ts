@@ -175,6 +175,7 @@ describe('OpenAPI', () => {
     );
     expect(routes.sort()).toEqual(
       [
+        'DELETE /api/v1/connections/{connectionId}',
         'GET /api/v1/activity',
         'GET /api/v1/connections',
         'GET /api/v1/previews/{cacheKey}',
@@ -183,6 +184,7 @@ describe('OpenAPI', () => {
         'GET /healthz',
         'GET /metrics',
         'GET /readyz',
+        'PATCH /api/v1/connections/{connectionId}',
         'POST /api/v1/connections',
         'POST /api/v1/previews',
         'POST /api/v1/syncs',

@@ -107,8 +107,24 @@ describe('POST + GET /api/v1/previews', () => {
     expect(res.json().error.code).toBe('PREVIEW_NOT_FOUND');
   });
 
-  test('a failed preview job: GET says failed with its error code (202); others still get 404', async () => {
+  test('an entity the source does not have → 422 ENTITY_NOT_SUPPORTED, no job', async () => {
     const res = await request(a, { connectionId, entityType: 'invoice' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({
+      code: 'ENTITY_NOT_SUPPORTED',
+      message: expect.stringMatching(/WooCommerce connections have no invoice; they have customer/),
+    });
+  });
+
+  test('a failed preview job: GET says failed with its error code (202); others still get 404', async () => {
+    const wrong = await createConnection(h.runtime.prisma, parseEncryptionKey(ENCRYPTION_KEY), {
+      orgId: a.orgId,
+      type: 'woocommerce',
+      name: 'wrong secret',
+      ...fake.connection(),
+      credentials: { key: fake.consumerKey, secret: 'cs_wrong' },
+    });
+    const res = await request(a, { connectionId: wrong.id, entityType: 'customer' });
     expect(res.statusCode).toBe(202);
     const key = res.json().cacheKey;
     const failed = await waitFor(
@@ -118,7 +134,7 @@ describe('POST + GET /api/v1/previews', () => {
       },
       { what: 'the preview job to fail' },
     );
-    expect(failed.json()).toMatchObject({ cacheKey: key, error: { code: 'ENTITY_NOT_SUPPORTED' } });
+    expect(failed.json()).toMatchObject({ cacheKey: key, error: { code: 'SOURCE_AUTH_FAILED' } });
     expect((await get(b, key)).statusCode).toBe(404);
   });
 

@@ -174,7 +174,7 @@ describe('GET /api/v1/syncs', () => {
 
 describe('POST /api/v1/syncs/:syncId/cancel', () => {
   test('cancels a live sync once (then 409), and removes its waiting job', async () => {
-    const { syncId } = (await trigger(a, { connectionId: connA.id, entityType: 'invoice' })).json();
+    const { syncId } = (await trigger(a, { connectionId: connA.id, entityType: 'category' })).json();
     const res = await h.as(a.userId, { method: 'POST', url: `/api/v1/syncs/${syncId}/cancel` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ syncId, status: 'cancelled' });
@@ -190,7 +190,7 @@ describe('POST /api/v1/syncs/:syncId/cancel', () => {
   });
 
   test("another org's sync → 404 and it stays live", async () => {
-    const { syncId } = (await trigger(b, { connectionId: connB.id, entityType: 'supplier' })).json();
+    const { syncId } = (await trigger(b, { connectionId: connB.id, entityType: 'attribute' })).json();
     const res = await h.as(a.userId, { method: 'POST', url: `/api/v1/syncs/${syncId}/cancel` });
     expect(res.statusCode).toBe(404);
     const { rows } = await h.db.pool.query('SELECT status FROM sync_progress WHERE sync_id = $1', [syncId]);

@@ -63,6 +63,16 @@ describe('sync-worker preview', () => {
     );
     expect(again.code, again.stderr).toBe(0);
     expect(parseJsonOutput(again)).toEqual({ ...out, cached: true });
+
+    // --refresh computes it again although the cached one is fresh.
+    const refreshed = await runCli(
+      ['preview', '--connection', connectionId, '--entity', 'customer', '--refresh', '--json'],
+      h.env,
+    );
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    const fresh = parseJsonOutput(refreshed);
+    expect(fresh).toMatchObject({ cacheKey: out.cacheKey, cached: false, statistics: out.statistics });
+    expect(Date.parse(fresh.computedAt as string)).toBeGreaterThan(Date.parse(out.computedAt as string));
   });
 
   test('without --json: a readable summary', async () => {
@@ -98,7 +108,14 @@ describe('sync-worker preview', () => {
       ['preview', '--connection', connectionId, '--entity', 'invoice', '--json'],
       h.env,
     );
-    expect(unsupported.code).toBe(1);
-    expect(parseJsonOutput(unsupported)).toMatchObject({ error: { code: 'ENTITY_NOT_SUPPORTED' } });
+    expect(unsupported.code).toBe(2);
+    expect(parseJsonOutput(unsupported)).toMatchObject({
+      error: {
+        code: 'ENTITY_NOT_SUPPORTED',
+        message: expect.stringMatching(
+          /--entity: WooCommerce connections have no invoice; they have customer/,
+        ),
+      },
+    });
   });
 });

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
-import { runCli } from '../helpers/cli.js';
+import { parseJsonOutput, runCli } from '../helpers/cli.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 
 let h: SyncHarness;
@@ -102,12 +101,20 @@ describe('sync-worker sync / status / cancel', () => {
       syncId: out.syncId,
       status: 'completed',
       processedCount: 230,
-      etaSeconds: 0,
+      etaSeconds: null,
+      phase: 'done',
       mode: 'full',
     });
+    const finished = JSON.parse(status.stdout);
+    expect(Date.parse(finished.endedAt)).toBeGreaterThanOrEqual(Date.parse(finished.startedAt));
+    const human = await runCli(['status', '--sync', out.syncId], h.env);
+    expect(human.stdout).toMatch(
+      /started \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, ended \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+s\)/,
+    );
+    expect(human.stdout).not.toMatch(/ETA/);
     const recent = await runCli(['status', '--json'], h.env);
     expect(JSON.parse(recent.stdout).syncs.map((s: { syncId: string }) => s.syncId)).toContain(out.syncId);
-  });
+  }, 120_000); // two whole syncs through the CLI
 
   test('sync without --wait prints {syncId, status}', async () => {
     const run = await runCli(['sync', '--connection', connectionId, '--entity', 'product', '--json'], h.env);
@@ -125,7 +132,22 @@ describe('sync-worker sync / status / cancel', () => {
     );
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(JSON.parse(bad.stdout).error.message).toMatch(/entityType/);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(
+      /--entity: must be one of customer, .*got "spaceship"/,
+    );
+
+    const notUuid = await runCli(['sync', '--connection', 'shop-1', '--entity', 'customer', '--json'], h.env);
+    expect(notUuid.code).toBe(2);
+    expect(JSON.parse(notUuid.stdout).error.message).toMatch(/--connection: must be a connection id/);
+    const unknownFlag = await runCli(
+      ['sync', '--connection', connectionId, '--entity', 'customer', '--wiat', '--json'],
+      h.env,
+    );
+    expect(unknownFlag.code).toBe(2);
+    expect(JSON.parse(unknownFlag.stdout).error).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: "unknown option '--wiat'\n(Did you mean --wait?)",
+    });
 
     const missing = await runCli(['status', '--sync', 'sync-nope', '--json'], h.env);
     expect(missing.code).toBe(1);
@@ -137,50 +159,75 @@ describe('sync-worker sync / status / cancel', () => {
     expect(JSON.parse(cancel.stdout).error.code).toBe('SYNC_NOT_RUNNING');
   });
 
-  test('schedule and unschedule', async () => {
+  test('schedule, schedule list (next as an ISO time) and unschedule; flags are case-insensitive', async () => {
     const s = await runCli(
-      ['schedule', '--connection', connectionId, '--entity', 'order', '--cron', '*/30 * * * *', '--json'],
+      [
+        'schedule',
+        '--connection',
+        connectionId,
+        '--entity',
+        'Order',
+        '--mode',
+        'FULL',
+        '--cron',
+        '*/30 * * * *',
+        '--json',
+      ],
       h.env,
     );
-    expect(s.code, s.stderr).toBe(0);
-    expect(JSON.parse(s.stdout)).toMatchObject({ cron: '*/30 * * * *', mode: 'incremental' });
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    const scheduled = JSON.parse(s.stdout);
+    expect(scheduled).toMatchObject({ cron: '*/30 * * * *', mode: 'full' });
+    expect(new Date(scheduled.next).toISOString()).toBe(scheduled.next);
+
+    const list = await runCli(['schedule', 'list', '--json'], h.env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual({
+      schedules: [
+        {
+          schedulerId: scheduled.schedulerId,
+          connectionId,
+          entityType: 'order',
+          cron: '*/30 * * * *',
+          mode: 'full',
+          next: scheduled.next,
+        },
+      ],
+    });
+    const human = await runCli(['schedule', 'list'], h.env);
+    expect(human.stdout).toContain(`${connectionId}  order`);
+    expect(human.stdout).toMatch(/next \d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z/);
+
+    const unknown = await runCli(
+      ['schedule', '--connection', randomUUID(), '--entity', 'order', '--json'],
+      h.env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout).error.code).toBe('CONNECTION_NOT_FOUND');
+
     const u = await runCli(
       ['unschedule', '--connection', connectionId, '--entity', 'order', '--json'],
       h.env,
     );
     expect(JSON.parse(u.stdout)).toMatchObject({ removed: true });
+    expect(JSON.parse((await runCli(['schedule', 'list', '--json'], h.env)).stdout)).toEqual({
+      schedules: [],
+    });
   });
 
-  test('sync --wait on a terminal draws a progress bar with the ETA read from sync_progress', async () => {
-    // `script` gives the command a pseudo-terminal, as a person's shell would.
-    const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
-    const command = [
-      process.execPath,
-      '--import',
-      'tsx',
-      entry,
-      'sync',
-      '--connection',
-      connectionId,
-      '--entity',
-      'category',
-      '--mode',
-      'full',
-      '--wait',
-    ].join(' ');
-    const screen = await new Promise<{ code: number; out: string }>((resolve, reject) =>
-      execFile(
-        'script',
-        ['-qec', command, '/dev/null'],
-        { env: { PATH: process.env.PATH ?? '', ...h.env }, timeout: 60_000 },
-        (error, stdout) => {
-          if (error && typeof error.code !== 'number') reject(error);
-          else resolve({ code: error ? Number(error.code) : 0, out: stdout });
-        },
-      ),
+  test('sync --wait --json carries the error beside the counts when the sync fails', async () => {
+    const bad = await h.addConnection({
+      baseUrl: fake.url,
+      credentials: { key: fake.consumerKey, secret: 'cs_wrong' },
+    });
+    const run = await runCli(
+      ['sync', '--connection', bad.id, '--entity', 'customer', '--wait', '--json'],
+      h.env,
     );
-    expect(screen.code, screen.out).toBe(0);
-    expect(screen.out).toMatch(/100% \| \d+\/\d+ \| [\d.-]+\/min \| ETA [^|]+\| completed/);
-    expect(screen.out).toMatch(/: completed — \d+\/\d+ processed/);
+    expect(run.code).toBe(1);
+    const out = parseJsonOutput(run);
+    expect(out).toMatchObject({ status: 'failed', processedCount: 0, created: 0 });
+    expect(out.error).toMatchObject({ code: 'SOURCE_AUTH_FAILED', message: expect.any(String) });
+    expect(JSON.stringify(out)).not.toContain('cs_wrong');
   });
 });

@@ -167,9 +167,19 @@ describe('one job per key, failures', () => {
     expect(await previewRows(previewJobId(a.cacheKey))).toHaveLength(1);
   });
 
-  test('an entity the source does not have fails the job at once, with a failed preview_delta row', async () => {
+  test('an entity the source does not have is refused before any job', async () => {
+    await expect(
+      enqueuePreview(h.runtime, { connectionId: connection.id, entityType: 'invoice' }),
+    ).rejects.toMatchObject({ code: 'ENTITY_NOT_SUPPORTED' });
+  });
+
+  test('a fatal source error fails the job at once, with a failed preview_delta row', async () => {
     const progress = await snapshot('sync_progress');
-    const res = await enqueuePreview(h.runtime, { connectionId: connection.id, entityType: 'invoice' });
+    const wrong = await h.addConnection({
+      ...fake.connection(),
+      credentials: { key: fake.consumerKey, secret: 'cs_wrong' },
+    });
+    const res = await enqueuePreview(h.runtime, { connectionId: wrong.id, entityType: 'customer' });
     expect(res.cached).toBe(false);
     const job = await waitFor(
       async () => {
@@ -181,11 +191,11 @@ describe('one job per key, failures', () => {
       { what: 'the preview job to fail' },
     );
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(/^ENTITY_NOT_SUPPORTED/);
+    expect(job.failedReason).toMatch(/^SOURCE_AUTH_FAILED/);
     expect(await previewRows(previewJobId(res.cacheKey))).toEqual([
       expect.objectContaining({
         status: 'failed',
-        error_message: expect.stringMatching(/ENTITY_NOT_SUPPORTED/),
+        error_message: expect.stringMatching(/SOURCE_AUTH_FAILED/),
       }),
     ]);
     expect(await snapshot('sync_progress')).toEqual(progress);

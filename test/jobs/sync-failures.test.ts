@@ -31,14 +31,18 @@ afterAll(async () => {
 const TERMINAL = ['completed', 'completed_with_errors', 'failed', 'cancelled', 'timeout'];
 
 describe('a source without the entity', () => {
-  test('an entity the source does not have fails with ENTITY_NOT_SUPPORTED', async () => {
+  test('an entity the source does not have is refused with ENTITY_NOT_SUPPORTED before anything is written', async () => {
     const fake = await fakeStore({ customers: 5 });
     const conn = await h.addConnection(fake.connection());
-    const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'invoice' });
-    await h.waitForStatus(syncId, TERMINAL);
-    const row = await h.progress(syncId);
-    expect(row.status).toBe('failed');
-    expect((row.metadata as { error: { code: string } }).error.code).toBe('ENTITY_NOT_SUPPORTED');
+    await expect(
+      enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'invoice' }),
+    ).rejects.toMatchObject({
+      code: 'ENTITY_NOT_SUPPORTED',
+      message: expect.stringMatching(/WooCommerce connections have no invoice/),
+    });
+    const { rows } = await h.db.pool.query('SELECT 1 FROM sync_progress WHERE connection_id = $1', [conn.id]);
+    expect(rows).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
   });
 });
 

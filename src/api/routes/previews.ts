@@ -23,6 +23,10 @@ const previewBody = z
       entityType: z.enum(entityTypes, {
         error: (i) => `${i.input === undefined ? 'is required' : 'must be'} one of ${entityTypes.join(', ')}`,
       }),
+      refresh: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .describe('compute again even when a cached preview is fresh'),
     },
     {
       error: (i) =>
@@ -134,7 +138,12 @@ export function registerPreviewRoutes(app: FastifyInstance, ctx: ApiContext): vo
       // Under the user's RLS: another org's connection is CONNECTION_NOT_FOUND.
       const result = await enqueuePreview(
         runtime,
-        { connectionId: input.connectionId, entityType: input.entityType, initiatedBy: request.userId },
+        {
+          connectionId: input.connectionId,
+          entityType: input.entityType,
+          initiatedBy: request.userId,
+          refresh: input.refresh ?? false,
+        },
         ctx.scopeOf(request.userId),
       );
       if (result.cached) return reply.code(200).send({ ...previewView(result.preview), cached: true });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { runServices } from '../run-services.js';
 
 export function registerApi(program: Command): void {
   program
@@ -11,6 +10,8 @@ export function registerApi(program: Command): void {
     .option('--json', 'print one JSON object when stopped')
     .action(
       runCommand(async (opts: { json?: boolean }) => {
+        // Loaded on use: the API and the workers are most of the CLI's start-up cost.
+        const { runServices } = await import('../run-services.js');
         const stopped = await runServices({ api: true });
         if (opts.json) process.stdout.write(`${JSON.stringify(stopped)}\n`);
       }),

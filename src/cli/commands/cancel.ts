@@ -12,7 +12,7 @@ export function registerCancel(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(
       runCommand(async (opts: { json?: boolean; sync: string }) =>
-        withRuntime(async (runtime) => {
+        withRuntime({ redis: true }, async (runtime) => {
           const result = await cancelSync(runtime, { syncId: opts.sync });
           printResult(opts.json, result, `${result.syncId}: cancelled`);
         }),

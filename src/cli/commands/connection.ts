@@ -1,16 +1,30 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { z } from 'zod';
 import { builtInSources } from '../../adapters/registry.js';
-import type { CliFlag } from '../../adapters/source-definition.js';
 import { loadConfig } from '../../config.js';
 import { createConnection, listConnections } from '../../connections/connection-repository.js';
 import { parseNewConnection } from '../../connections/connection-schema.js';
 import { requireKeyRing } from '../../connections/credentials-cipher.js';
-import { createPrisma, type PrismaClient } from '../../db/prisma.js';
 import { egressPolicy } from '../../egress/egress.js';
 import { ValidationError } from '../../errors.js';
+import {
+  addSourceOptions,
+  collect,
+  flagIssuesError,
+  settingsFromFlags,
+  sourceFieldsFromFlags,
+  sourceFlags,
+  toFlagIssue,
+  unusedFlagIssues,
+  type SourceFlag,
+} from '../connection-flags.js';
+import { parseFlags, uuidFlag } from '../flags.js';
 import { printResult } from '../output.js';
 import { registerConnectionRekey } from './connection-rekey.js';
 import { runCommand } from '../run-command.js';
+import { withRuntime } from '../with-runtime.js';
+import { registerConnectionRemove } from './connection-remove.js';
+import { registerConnectionUpdate } from './connection-update.js';
 
 type AddOptions = {
   json?: boolean;
@@ -20,29 +34,6 @@ type AddOptions = {
   url?: string;
   setting: string[];
 } & Record<string, unknown>;
-
-/** A source flag with commander's name for its value (`--auth-mode` → `authMode`). */
-interface SourceFlag extends CliFlag {
-  option: Option;
-  attribute: string;
-  /** Long flag name alone (`--auth-mode`), for messages. */
-  long: string;
-}
-
-/** Every source's flags, from the definitions; one option per flag even when two sources share it. */
-function sourceFlags(): Map<string, SourceFlag[]> {
-  const byType = new Map<string, SourceFlag[]>();
-  for (const definition of builtInSources.definitions) {
-    byType.set(
-      definition.type,
-      definition.cliFlags.map((f) => {
-        const option = new Option(f.flag, `${f.help} (${definition.type})`);
-        return { ...f, option, attribute: option.attributeName(), long: option.long! };
-      }),
-    );
-  }
-  return byType;
-}
 
 export function registerConnection(program: Command): void {
   const flagsByType = sourceFlags();
@@ -56,28 +47,26 @@ export function registerConnection(program: Command): void {
   const add = connection
     .command('add')
     .description(`add a ${labels.slice(0, -1).join(', ')} or ${labels.at(-1)} store to an org; prints its id`)
-    .option('--org <uuid>', 'organisation the store belongs to')
-    .option('--type <type>', types)
-    .option('--name <name>', 'a name, unique within the org')
-    .option('--url <base>', "the store's base URL (http or https)");
-  const registered = new Set<string>();
-  for (const flag of [...flagsByType.values()].flat()) {
-    if (registered.has(flag.long)) continue;
-    registered.add(flag.long);
-    add.addOption(flag.option);
-  }
+    .option('--org <uuid>', 'organisation the store belongs to (required)')
+    .option('--type <type>', `${types} (required)`)
+    .option('--name <name>', 'a name, unique within the org (required)')
+    .option('--url <base>', "the store's base URL, http or https (required)");
+  addSourceOptions(add, flagsByType);
   add
     .option('--setting <key=value>', 'a connection setting (repeatable)', collect, [])
     .option('--json', 'print one JSON object')
     .action(
       runCommand(async (opts: AddOptions) => {
         const config = loadConfig();
-        const input = toInput(opts, flagsByType); // bad flags fail before the key or the database are touched
+        // Bad flags fail before the key or the database are touched.
+        const input = await toInput({ ...opts, type: opts.type?.toLowerCase() }, flagsByType);
         const key = requireKeyRing(config, 'to encrypt connection credentials');
         // Refused hosts fail before anything is stored (a host that does not resolve now passes).
         await egressPolicy(config.SYNC_EGRESS_ALLOW).checkUrl(parseNewConnection(input).baseUrl);
-        const created = await withPrisma(config.DATABASE_URL, (prisma) =>
-          createConnection(prisma, key, input),
+        const created = await withRuntime(
+          {},
+          (runtime) => createConnection(runtime.prisma, key, input),
+          config,
         );
         printResult(
           opts.json,
@@ -89,14 +78,13 @@ export function registerConnection(program: Command): void {
 
   connection
     .command('list')
-    .description("list an org's connections (never their credentials)")
-    .option('--org <uuid>', 'organisation')
+    .description("list an org's connections (never their credentials; not the removed ones)")
+    .requiredOption('--org <uuid>', 'organisation')
     .option('--json', 'print one JSON object')
     .action(
-      runCommand(async (opts: { json?: boolean; org?: string }) => {
-        const config = loadConfig();
-        if (!opts.org) throw new ValidationError('--org is required', ['--org: is required']);
-        const rows = await withPrisma(config.DATABASE_URL, (prisma) => listConnections(prisma, opts.org!));
+      runCommand(async (opts: { json?: boolean }) => {
+        const { org } = parseFlags(z.object({ org: uuidFlag('the organisation id') }), opts);
+        const rows = await withRuntime({}, (runtime) => listConnections(runtime.prisma, org));
         const connections = rows.map(({ id, orgId, type, name, baseUrl, settings, createdAt }) => ({
           id,
           orgId,
@@ -111,42 +99,33 @@ export function registerConnection(program: Command): void {
           { connections },
           connections.length
             ? connections.map((c) => `${c.id}  ${c.type.padEnd(11)}  ${c.name}  ${c.baseUrl}`).join('\n')
-            : `no connections in org ${opts.org}`,
+            : `no connections in org ${org}`,
         );
       }),
     );
 
   registerConnectionRekey(connection);
-}
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  registerConnectionUpdate(connection, flagsByType);
+  registerConnectionRemove(connection);
 }
 
 /** Flags → the schema's input; every problem is reported at once, by flag name. */
-function toInput(opts: AddOptions, flagsByType: Map<string, SourceFlag[]>): Record<string, unknown> {
+async function toInput(
+  opts: AddOptions,
+  flagsByType: Map<string, SourceFlag[]>,
+): Promise<Record<string, unknown>> {
   const issues: string[] = [];
-  const settings: Record<string, unknown> = {};
-  for (const pair of opts.setting) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) settings[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-    else issues.push('--setting: must be key=value (one setting per flag)');
-  }
-  const credentials: Record<string, unknown> = {};
+  const settings = settingsFromFlags(opts.setting, issues);
   const own = flagsByType.get(opts.type ?? '') ?? [];
-  for (const flag of own) {
-    const [part, field] = flag.path.split('.') as ['credentials' | 'settings', string];
-    const value = opts[flag.attribute];
-    if (part === 'credentials') credentials[field] = value;
-    else if (value !== undefined) settings[field] = value;
-  }
+  const fields = await sourceFieldsFromFlags(opts, own, issues);
   const input = {
     orgId: opts.org,
     type: opts.type,
     name: opts.name,
     baseUrl: opts.url,
-    credentials,
-    settings,
+    credentials: fields.credentials,
+    settings: { ...settings, ...fields.settings },
   };
   try {
     parseNewConnection(input);
@@ -154,43 +133,7 @@ function toInput(opts: AddOptions, flagsByType: Map<string, SourceFlag[]>): Reco
     if (!(err instanceof ValidationError)) throw err;
     issues.push(...err.issues.map((issue) => toFlagIssue(issue, own)));
   }
-  if (own.length) {
-    const ownLong = new Set(own.map((f) => f.long));
-    const unused = [...flagsByType.values()]
-      .flat()
-      .filter((f) => !ownLong.has(f.long) && opts[f.attribute] !== undefined);
-    const names = [...new Set(unused.map((f) => f.long))];
-    issues.push(...names.map((long) => `${long}: is not used by ${opts.type} connections`));
-  }
-  if (issues.length) {
-    throw new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
-  }
+  if (own.length) issues.push(...unusedFlagIssues(opts, flagsByType, opts.type!));
+  if (issues.length) throw flagIssuesError(issues);
   return input;
-}
-
-const COMMON_FLAGS: Record<string, string> = {
-  orgId: '--org',
-  type: '--type',
-  name: '--name',
-  baseUrl: '--url',
-};
-
-/** `credentials.secret: …` → `--secret: …`, `settings.apiVersion: …` → `--setting apiVersion: …`. */
-function toFlagIssue(issue: string, own: readonly SourceFlag[]): string {
-  const at = issue.indexOf(': ');
-  const path = issue.slice(0, at);
-  const flag =
-    COMMON_FLAGS[path] ??
-    own.find((f) => f.path === path)?.long ??
-    (path.startsWith('settings.') ? `--setting ${path.slice(9)}` : path);
-  return `${flag}${issue.slice(at)}`;
-}
-
-async function withPrisma<T>(databaseUrl: string, fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
-  const prisma = createPrisma(databaseUrl, { poolSize: 1, applicationName: 'sync-worker connection' });
-  try {
-    return await fn(prisma);
-  } finally {
-    await prisma.$disconnect();
-  }
 }

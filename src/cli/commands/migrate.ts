@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { checkDatabase } from '../../db/check-database.js';
+import { createDatabaseIfMissing } from '../../db/migrate/create-database.js';
 import { defaultMigrationsDir } from '../../db/migrate/migration-files.js';
 import { migrateDown, migrateUp } from '../../db/migrate/migrator.js';
 import { printResult } from '../output.js';
+import { PREFLIGHT_TIMEOUT_MS } from '../preflight.js';
 import { runCommand } from '../run-command.js';
 
 /** A migration's WARNING (e.g. what a DBA must run), on stderr: stdout holds the result. */
 const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+
+/** The up-front check of `migrate`: the server answers (the schema may be empty). */
+function checkServer(databaseUrl: string): Promise<void> {
+  return checkDatabase(databaseUrl, { timeoutMs: PREFLIGHT_TIMEOUT_MS, migrated: false });
+}
 
 export function registerMigrate(program: Command): void {
   const migrate = program
@@ -15,9 +23,15 @@ export function registerMigrate(program: Command): void {
     .enablePositionalOptions()
     .option('--json', 'print one JSON object')
     .option('--dir <path>', 'migrations folder', defaultMigrationsDir)
+    .option(
+      '--create-database',
+      'create the database DATABASE_URL names when it does not exist (needs CREATEDB)',
+    )
     .action(
-      runCommand(async (opts: { json?: boolean; dir: string }) => {
+      runCommand(async (opts: { json?: boolean; dir: string; createDatabase?: boolean }) => {
         const config = loadConfig();
+        if (opts.createDatabase) await createDatabaseIfMissing(config.DATABASE_URL, PREFLIGHT_TIMEOUT_MS);
+        await checkServer(config.DATABASE_URL);
         const result = await migrateUp({
           databaseUrl: config.DATABASE_URL,
           migrationsDir: opts.dir,
@@ -43,6 +57,7 @@ export function registerMigrate(program: Command): void {
     .action(
       runCommand(async (opts: { json?: boolean; dir: string; to?: string; all?: boolean }) => {
         const config = loadConfig();
+        await checkServer(config.DATABASE_URL);
         const result = await migrateDown({
           databaseUrl: config.DATABASE_URL,
           migrationsDir: opts.dir,

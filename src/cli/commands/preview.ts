@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../errors.js';
+import { z } from 'zod';
 import { enqueuePreview } from '../../queues/enqueue-preview.js';
 import type { CachedPreview } from '../../preview/preview-cache.js';
+import { asFlagError, entityFlag, parseFlags, secondsFlag, uuidFlag } from '../flags.js';
 import { ExitCode, printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';
@@ -9,10 +10,15 @@ import { waitForPreview } from '../wait-for-preview.js';
 
 interface PreviewOptions {
   json?: boolean;
-  connection: string;
-  entity: string;
+  refresh?: boolean;
   timeout: string;
 }
+
+const previewFlags = z.object({
+  connection: uuidFlag('a connection id, as `connection list` prints'),
+  entity: entityFlag,
+  timeout: secondsFlag,
+});
 
 function summary(preview: CachedPreview, cached: boolean): string {
   const s = preview.delta.statistics;
@@ -31,22 +37,23 @@ export function registerPreview(program: Command): void {
     .description('what a full sync of one entity would change (new, updated, deleted), without writing')
     .requiredOption('--connection <id>', 'connection id')
     .requiredOption('--entity <type>', 'customer|product|order|invoice|supplier|inventory|category|attribute')
+    .option('--refresh', 'compute it again even when a cached preview is fresh')
     .option('--timeout <seconds>', 'give up waiting after this long (the preview goes on); 0: no limit', '0')
     .option('--json', 'print one JSON object')
     .action(
       runCommand(async (opts: PreviewOptions) => {
-        const timeout = Number(opts.timeout);
-        if (!Number.isFinite(timeout) || timeout < 0) {
-          throw new ValidationError(`--timeout must be a number of seconds ≥ 0, got "${opts.timeout}"`);
-        }
-        return withRuntime(async (runtime) => {
+        const flags = parseFlags(previewFlags, opts);
+        return withRuntime({ redis: true }, async (runtime) => {
           const request = await enqueuePreview(runtime, {
-            connectionId: opts.connection,
-            entityType: opts.entity as never,
+            connectionId: flags.connection,
+            entityType: flags.entity,
+            refresh: opts.refresh === true,
+          }).catch((err: unknown) => {
+            throw asFlagError(err);
           });
           const preview = request.cached
             ? request.preview
-            : await waitForPreview(runtime, request, { timeoutMs: timeout * 1000 });
+            : await waitForPreview(runtime, request, { timeoutMs: flags.timeout * 1000 });
           if (!preview) {
             printResult(
               opts.json,

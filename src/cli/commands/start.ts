@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { runServices } from '../run-services.js';
 
 export function registerStart(program: Command): void {
   program
@@ -10,6 +9,8 @@ export function registerStart(program: Command): void {
     .option('--no-maintenance', 'do not consume sync-maintenance nor upsert its schedulers')
     .action(
       runCommand(async (opts: { json?: boolean; maintenance: boolean }) => {
+        // Loaded on use: the API and the workers are most of the CLI's start-up cost.
+        const { runServices } = await import('../run-services.js');
         const stopped = await runServices({ api: true, workers: { maintenance: opts.maintenance } });
         if (opts.json) process.stdout.write(`${JSON.stringify(stopped)}\n`);
       }),

@@ -6,9 +6,34 @@ import { printResult } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { withRuntime } from '../with-runtime.js';
 
+/** `2026-11-26 22:19:00Z`: readable, still UTC. */
+function time(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
+function duration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** One sync per line: times always; ETA only while fetching (never for a finished sync). */
 function line(v: SyncView): string {
-  const eta = v.etaSeconds === null ? '' : `, ETA ${v.etaSeconds}s`;
-  return `${v.syncId}  ${v.status.padEnd(21)} ${v.entityType ?? '-'}  ${v.processedCount + v.failedCount}/${v.totalItems}${eta}`;
+  const progress = `${v.processedCount + v.failedCount}/${v.totalItems}`;
+  const when = v.endedAt
+    ? `started ${time(v.startedAt)}, ended ${time(v.endedAt)} (${duration((Date.parse(v.endedAt) - Date.parse(v.startedAt)) / 1000)})`
+    : `started ${time(v.startedAt)}, ${v.phase}${v.etaSeconds === null ? '' : `, ETA ${duration(v.etaSeconds)}`}`;
+  return `${v.syncId}  ${v.status.padEnd(21)} ${(v.entityType ?? '-').padEnd(9)} ${progress.padStart(11)}  ${when}`;
+}
+
+function detail(v: SyncView): string {
+  return [
+    line(v),
+    `  mode ${v.mode ?? '-'} · speed ${v.speedItemsPerMin ?? '--'}/min · failed ${v.failedCount} · ` +
+      `created ${v.created}, updated ${v.updated}, unchanged ${v.unchanged}, deleted ${v.deleted}`,
+    ...(v.error ? [`  error: ${v.error.code}: ${v.error.message}`] : []),
+  ].join('\n');
 }
 
 export function registerStatus(program: Command): void {
@@ -20,12 +45,12 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(
       runCommand(async (opts: { json?: boolean; sync?: string; active?: boolean }) =>
-        withRuntime(async (runtime) => {
+        withRuntime({}, async (runtime) => {
           if (opts.sync) {
             const row = await runtime.prisma.syncProgress.findFirst({ where: { syncId: opts.sync } });
             if (!row) throw new NotFoundError(ErrorCodes.SYNC_NOT_FOUND, `sync ${opts.sync} not found`);
             const view = syncView(row);
-            printResult(opts.json, view, JSON.stringify(view, null, 2));
+            printResult(opts.json, view, detail(view));
             return;
           }
           const rows = await runtime.prisma.syncProgress.findMany({
