@@ -9,7 +9,7 @@ import {
   previewJobId,
   type CachedPreview,
 } from '../preview/preview-cache.js';
-import { JobNames } from './queue-names.js';
+import { previewJobName } from './job-label.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueuePreviewInputSchema = z
@@ -74,7 +74,7 @@ export async function enqueuePreview(runtime: Runtime, raw: EnqueuePreviewInput)
     initiatedBy: input.initiatedBy,
     cacheKey,
   };
-  await queue.add(JobNames.preview, data, {
+  await queue.add(previewJobName(input.entityType, connection.name), data, {
     ...syncJobOptions(runtime.config),
     attempts: Math.min(PREVIEW_ATTEMPTS, runtime.config.SYNC_MAX_ATTEMPTS),
     removeOnComplete: { age: 24 * 3600 },

@@ -8,7 +8,7 @@ import { createPendingSync, endSync } from '../sync/sync-lifecycle.js';
 import { withTimeout } from '../with-timeout.js';
 import { redisUnreachable } from './redis-errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
-import { JobNames } from './queue-names.js';
+import { syncJobName } from './job-label.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueueSyncInputSchema = z
@@ -106,7 +106,10 @@ export async function enqueueSync(runtime: Runtime, raw: EnqueueSyncInput): Prom
   const queue = runtime.queue(runtime.sources.get(connection.type).queueName);
   try {
     await withTimeout(
-      queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId }),
+      queue.add(syncJobName(input.entityType, connection.name), data, {
+        ...syncJobOptions(runtime.config),
+        jobId: pending.syncId,
+      }),
       ENQUEUE_TIMEOUT_MS,
       'Redis',
     );
