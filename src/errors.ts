@@ -28,6 +28,7 @@ export const ErrorCodes = {
   /** The sync was cancelled, timed out or ended by someone else while this worker ran it. */
   SYNC_CANCELLED: 'SYNC_CANCELLED',
   SYNC_NOT_RUNNING: 'SYNC_NOT_RUNNING',
+  SYNC_NOT_RESUMABLE: 'SYNC_NOT_RESUMABLE',
   /** A worker shutdown stopped the sync between batches; it resumes from its checkpoint. */
   SYNC_INTERRUPTED: 'SYNC_INTERRUPTED',
   /** The stall sweeper ended a sync that made no progress for SYNC_STALL_TIMEOUT. */

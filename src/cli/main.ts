@@ -4,6 +4,7 @@ import { Command, CommanderError, Help, type Option } from 'commander';
 import { registerApi } from './commands/api.js';
 import { registerConnection } from './commands/connection.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPreview } from './commands/preview.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -46,6 +47,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerStatus(program);
   registerCancel(program);
   registerSchedule(program);
+  registerDemo(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { ErrorCodes, NotFoundError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { sleep } from '../sleep.js';
 import { syncView, type SyncView } from '../sync/sync-view.js';
 
 function formatEta(seconds: number | null): string {
@@ -30,7 +31,13 @@ export interface WaitOutcome {
 export async function waitForSync(
   runtime: Runtime,
   syncId: string,
-  options: { showProgress: boolean; timeoutMs: number; intervalMs?: number },
+  options: {
+    showProgress: boolean;
+    timeoutMs: number;
+    intervalMs?: number;
+    /** Stops waiting (rejects with its reason); the sync goes on. */
+    signal?: AbortSignal;
+  },
 ): Promise<WaitOutcome> {
   const bar = options.showProgress
     ? new cliProgress.SingleBar(
@@ -46,6 +53,7 @@ export async function waitForSync(
   let started = false;
   try {
     for (;;) {
+      options.signal?.throwIfAborted();
       const row = await runtime.prisma.syncProgress.findFirst({ where: { syncId } });
       if (!row) throw new NotFoundError(ErrorCodes.SYNC_NOT_FOUND, `sync ${syncId} not found`);
       const view = syncView(row);
@@ -60,7 +68,7 @@ export async function waitForSync(
       }
       if (view.phase === 'done') return { view, timedOut: false };
       if (Date.now() > deadline) return { view, timedOut: true };
-      await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
+      await sleep(options.intervalMs ?? 500, options.signal);
     }
   } finally {
     bar?.stop();

@@ -7,8 +7,9 @@ import { logActivity } from '../sync/activity-log.js';
 import type { CancelWatch } from '../sync/cancel-watch.js';
 import { readWalkState } from '../sync/commit-batch.js';
 import { createHeartbeat } from '../sync/heartbeat.js';
-import { beginSync } from '../sync/sync-lifecycle.js';
+import { beginSync, reopenFailedSync } from '../sync/sync-lifecycle.js';
 import { readMetadata, type DeltaCounts } from '../sync/sync-metadata.js';
+import { silentObserver, type SyncObserver } from '../sync/sync-observer.js';
 import { walkPages } from '../sync/walk-pages.js';
 import { parseSyncJobData, type SyncJobData } from './sync-job-data.js';
 import { withSourceAdapter } from './with-source-adapter.js';
@@ -21,6 +22,8 @@ export interface SyncResult {
   processedCount: number;
   failedCount: number;
   delta: DeltaCounts;
+  /** Set when the delete guard refused a full sync's deletions. */
+  deleteGuard?: { wouldDelete: number; live: number; limit: number };
 }
 
 /** The part of a BullMQ job the sync needs (so tests can drive it directly). */
@@ -55,18 +58,33 @@ export interface RunSyncDeps {
  * page prefetch and the id scan: aborted by a cancel or timeout seen by the
  * cancel watch (SyncCancelledError) or by a worker shutdown
  * (SyncInterruptedError); the job then throws that reason.
+ *
+ * A `failed` sync whose job runs again was retried (Bull Board's "Retry",
+ * `job.retry()`): a failed job runs again only that way. It is reopened and
+ * resumes at its checkpoint (see reopenFailedSync for what cannot be).
+ * `observer` hears the start, each batch, the phases and the rate-limit waits.
  */
-export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<SyncResult> {
+export async function runSync(
+  deps: RunSyncDeps,
+  job: SyncJobInfo,
+  observer: SyncObserver = silentObserver,
+): Promise<SyncResult> {
   const { runtime } = deps;
   const data = parseSyncJobData(job.data);
   const log = runtime.logger.child({ jobId: job.id, syncId: data.syncId, connectionId: data.connectionId });
 
-  const progress = await runtime.prisma.syncProgress.findUnique({
+  let found = await runtime.prisma.syncProgress.findUnique({
     where: { orgId_syncId: { orgId: data.orgId, syncId: data.syncId } },
   });
-  if (!progress) {
+  if (!found) {
     throw new SyncWorkerError(ErrorCodes.SYNC_NOT_FOUND, `sync ${data.syncId} has no sync_progress row`);
   }
+  const reopened = found.status === 'failed';
+  if (reopened) {
+    found = await reopenFailedSync(runtime.prisma, found.id);
+    log.info({ status: found.status }, 'failed sync retried: reopened, resuming from its checkpoint');
+  }
+  const progress = found;
   if (progress.status !== 'pending' && progress.status !== 'in_progress') {
     log.info({ status: progress.status }, 'sync is not live; nothing to do');
     return resultOf(progress);
@@ -93,15 +111,30 @@ export async function runSync(deps: RunSyncDeps, job: SyncJobInfo): Promise<Sync
       deps.encryptionKey,
       data,
       log,
-      { signal, heartbeat },
+      { signal, heartbeat, onRateLimitWait: (wait) => observer.onRateLimitWait(wait) },
       async ({ adapter }) => {
         if (progress.status === 'pending') {
           const started = await start(deps, adapter, data, progress.id, job.id, signal, log);
           if (!started) return false;
+          observer.onStart({
+            ...started,
+            trigger: data.trigger,
+            done: 0,
+            kind: reopened ? 'user_retry' : 'start',
+          });
         } else {
-          await logResume(deps, data, progress.processedCount + progress.failedCount, job.attemptsMade, log);
+          const done = progress.processedCount + progress.failedCount;
+          // A reopened sync logged its error_recovery row when it was reopened.
+          await logResume(deps, data, done, job.attemptsMade > 0 && !reopened, log);
+          observer.onStart({
+            mode: readMetadata(progress.metadata).mode ?? 'full',
+            trigger: data.trigger,
+            total: progress.totalItems,
+            done,
+            kind: reopened ? 'user_retry' : 'resume',
+          });
         }
-        await walk(deps, adapter, data, progress.id, signal, log);
+        await walk(deps, adapter, data, progress.id, signal, log, observer);
         return true;
       },
     );
@@ -143,7 +176,7 @@ async function start(
   jobId: string,
   signal: AbortSignal,
   log: Logger,
-): Promise<boolean> {
+): Promise<{ mode: 'full' | 'incremental'; total: number } | null> {
   const { prisma } = deps.runtime;
   const state = await prisma.syncState.findUnique({
     where: { connectionId_entityType: { connectionId: data.connectionId, entityType: data.entityType } },
@@ -166,8 +199,9 @@ async function start(
     mode,
     since,
   });
-  if (started) log.info({ mode, requestedMode: data.mode, total, since }, 'sync started');
-  return started;
+  if (!started) return null;
+  log.info({ mode, requestedMode: data.mode, total, since }, 'sync started');
+  return { mode, total };
 }
 
 async function logResume(
@@ -175,7 +209,8 @@ async function logResume(
   data: SyncJobData,
   /** Items already done (they are not fetched again). */
   done: number,
-  attemptsMade: number,
+  /** A retry after a failed attempt (logs `error_recovery` too). */
+  recovering: boolean,
   log: Logger,
 ): Promise<void> {
   const common = {
@@ -185,9 +220,9 @@ async function logResume(
     status: 'in_progress' as const,
     userId: data.initiatedBy,
   };
-  if (attemptsMade > 0) await logActivity(deps.runtime.prisma, { ...common, action: 'error_recovery' });
+  if (recovering) await logActivity(deps.runtime.prisma, { ...common, action: 'error_recovery' });
   await logActivity(deps.runtime.prisma, { ...common, action: 'partial_resume', recordCount: done });
-  log.info({ done, attemptsMade }, 'resuming sync from its checkpoint');
+  log.info({ done, recovering }, 'resuming sync from its checkpoint');
 }
 
 async function walk(
@@ -197,6 +232,7 @@ async function walk(
   progressId: string,
   signal: AbortSignal,
   log: Logger,
+  observer: SyncObserver,
 ): Promise<void> {
   const { runtime } = deps;
   await walkPages({
@@ -214,6 +250,7 @@ async function walk(
     deleteGuard: runtime.config.SYNC_DELETE_GUARD,
     signal,
     log,
+    observer,
   });
 }
 
@@ -225,12 +262,14 @@ function resultOf(row: {
   failedCount: number;
   metadata: unknown;
 }): SyncResult {
+  const meta = readMetadata(row.metadata);
   return {
     syncId: row.syncId,
     status: row.status,
     totalItems: row.totalItems,
     processedCount: row.processedCount,
     failedCount: row.failedCount,
-    delta: readMetadata(row.metadata).delta!,
+    delta: meta.delta!,
+    ...(meta.deleteGuard ? { deleteGuard: meta.deleteGuard } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { AdapterContext, SourceAdapter, SyncEntityType } from '../adapters/types.js';
+import type { AdapterContext, RateBudget, SourceAdapter, SyncEntityType } from '../adapters/types.js';
 import { loadConnection, type LoadedConnection } from '../connections/connection-repository.js';
 import { parseStoredConnection } from '../connections/connection-schema.js';
 import type { CredentialsKey } from '../connections/credentials-cipher.js';
@@ -6,6 +6,7 @@ import { ErrorCodes, NotFoundError, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Runtime } from '../runtime.js';
 import { rateBudgetFor } from '../sync/rate-budget/index.js';
+import type { SyncObserver } from '../sync/sync-observer.js';
 
 export interface SourceSession {
   connection: LoadedConnection;
@@ -17,6 +18,8 @@ export interface SourceSessionOptions {
   signal: AbortSignal;
   /** The sync's heartbeat (sync jobs only). */
   heartbeat?: AdapterContext['heartbeat'];
+  /** Told of every pause the store asks for (429/503 with Retry-After), which every worker then waits out. */
+  onRateLimitWait?: SyncObserver['onRateLimitWait'];
 }
 
 /**
@@ -58,7 +61,10 @@ export async function withSourceAdapter<T>(
     settings,
     signal: options.signal,
     ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
-    rateBudget: rateBudgetFor(runtime.redis, config.QUEUE_PREFIX, definition, { ...connection, settings }),
+    rateBudget: observed(
+      rateBudgetFor(runtime.redis, config.QUEUE_PREFIX, definition, { ...connection, settings }),
+      options.onRateLimitWait,
+    ),
     dispatcher: runtime.egress.dispatcher,
     pageConcurrency: config.SYNC_PAGE_CONCURRENCY,
     httpTimeoutMs: config.SYNC_HTTP_TIMEOUT,
@@ -75,4 +81,17 @@ export async function withSourceAdapter<T>(
       log.warn({ err }, `${definition.label} adapter close failed`);
     }
   }
+}
+
+/** The budget, telling `onPause` of each pause before it is set. */
+function observed(budget: RateBudget, onPause: SyncObserver['onRateLimitWait'] | undefined): RateBudget {
+  if (!onPause) return budget;
+  return {
+    take: (units, signal) => budget.take(units, signal),
+    ...(budget.settle ? { settle: (reserved, seen) => budget.settle!(reserved, seen) } : {}),
+    pause: (ms) => {
+      onPause({ waitMs: ms, how: 'in_place' });
+      return budget.pause(ms);
+    },
+  };
 }

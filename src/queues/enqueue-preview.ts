@@ -10,7 +10,7 @@ import {
   previewJobId,
   type CachedPreview,
 } from '../preview/preview-cache.js';
-import { JobNames } from './queue-names.js';
+import { previewJobName } from './job-label.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueuePreviewInputSchema = z
@@ -82,7 +82,7 @@ export async function enqueuePreview(
     initiatedBy: input.initiatedBy,
     cacheKey,
   };
-  await queue.add(JobNames.preview, data, {
+  await queue.add(previewJobName(input.entityType, connection.name), data, {
     ...syncJobOptions(runtime.config),
     attempts: Math.min(PREVIEW_ATTEMPTS, runtime.config.SYNC_MAX_ATTEMPTS),
     removeOnComplete: { age: 24 * 3600 },

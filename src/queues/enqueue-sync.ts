@@ -9,7 +9,7 @@ import { createPendingSync, endSyncIn } from '../sync/sync-lifecycle.js';
 import { withTimeout } from '../with-timeout.js';
 import { redisUnreachable } from './redis-errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
-import { JobNames } from './queue-names.js';
+import { syncJobName } from './job-label.js';
 import { syncJobOptions } from './sync-job-options.js';
 
 export const enqueueSyncInputSchema = z
@@ -119,7 +119,10 @@ export async function enqueueSync(
   const queue = runtime.queue(runtime.sources.get(connection.type).queueName);
   try {
     await withTimeout(
-      queue.add(JobNames.sync, data, { ...syncJobOptions(runtime.config), jobId: pending.syncId }),
+      queue.add(syncJobName(input.entityType, connection.name), data, {
+        ...syncJobOptions(runtime.config),
+        jobId: pending.syncId,
+      }),
       ENQUEUE_TIMEOUT_MS,
       'Redis',
     );

@@ -12,10 +12,10 @@ export async function producerConnection(
   db: PrismaTx,
   connectionId: string,
   orgId?: string,
-): Promise<{ id: string; orgId: string; type: SyncType }> {
+): Promise<{ id: string; orgId: string; type: SyncType; name: string }> {
   const connection = await db.integrationConnection.findFirst({
     where: { id: connectionId, removedAt: null },
-    select: { id: true, orgId: true, type: true },
+    select: { id: true, orgId: true, type: true, name: true },
   });
   if (!connection || (orgId && connection.orgId !== orgId)) {
     throw new NotFoundError(ErrorCodes.CONNECTION_NOT_FOUND, `connection ${connectionId} not found`);

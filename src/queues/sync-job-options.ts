@@ -10,6 +10,8 @@ export function syncJobOptions(config: Config): JobsOptions {
     backoff: { type: SYNC_BACKOFF, delay: config.SYNC_BACKOFF_BASE },
     removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
     removeOnFail: { age: 30 * 24 * 3600 },
+    // Log lines kept per job (Bull Board; BullMQ trims the oldest): start, tenths, deletion scan, rate limits, end.
+    keepLogs: 500,
   };
 }
 

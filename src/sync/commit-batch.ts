@@ -54,6 +54,8 @@ export interface BatchInput {
 
 export interface BatchOutcome {
   state: WalkState;
+  /** What the triggers computed on this batch's progress update (read back, never computed here). */
+  figures: { etaSeconds: number | null; speedItemsPerMin: number | null };
   written: RecordDelta;
   deletion?: DeletionOutcome;
   /** Milliseconds per phase of the transaction. */
@@ -85,8 +87,10 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
           timer.mark('deletions');
         }
         const next = nextState(input, written, deletion);
-        const updated = await tx.syncProgress.updateMany({
+        // RETURNING the triggers' figures costs nothing more than the update itself.
+        const updated = await tx.syncProgress.updateManyAndReturn({
           where: { id: state.progressId, status: 'in_progress', batchNumber: state.batchNumber },
+          select: { etaSeconds: true, speedItemsPerMin: true },
           data: {
             processedCount: next.processedCount,
             failedCount: next.failedCount,
@@ -96,7 +100,7 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
             metadata: next.metadata as object,
           },
         });
-        if (updated.count !== 1) throw new LostOwnershipError(input.target.syncId);
+        if (updated.length !== 1) throw new LostOwnershipError(input.target.syncId);
         timer.mark('progress');
         // The batch's log row: a tagged query (a Prisma create costs twice as much per batch).
         await tx.$executeRaw`
@@ -109,7 +113,12 @@ export async function commitBatch(prisma: PrismaClient, input: BatchInput): Prom
           await advanceSyncState(tx, input.target, next.metadata);
           timer.mark('state');
         }
-        return { state: next, written, deletion, phases: timer.phases };
+        const figures = {
+          etaSeconds: updated[0]!.etaSeconds,
+          speedItemsPerMin:
+            updated[0]!.speedItemsPerMin === null ? null : Number(updated[0]!.speedItemsPerMin),
+        };
+        return { state: next, figures, written, deletion, phases: timer.phases };
       },
       { timeout: 120_000, maxWait: 30_000 },
     );

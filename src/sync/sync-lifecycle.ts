@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncrementalCursor, SyncEntityType, SyncType } from '../adapters/types.js';
 import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { loadSql } from '../db/sql/load-sql.js';
+import { ErrorCodes, SyncWorkerError } from '../errors.js';
+import type { SyncProgress } from '../generated/prisma/client.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { logActivity } from './activity-log.js';
 import { readMetadata, type SyncMetadata } from './sync-metadata.js';
@@ -167,6 +169,82 @@ export async function endSyncIn(tx: PrismaTx, input: EndInput): Promise<boolean>
     userId: row.initiatedBy,
   });
   return true;
+}
+
+/**
+ * Failures that running the same job again cannot fix: its data or the
+ * connection's stored settings are invalid, or the source has no such
+ * entity. Such a sync stays failed when its job is retried; fix the cause
+ * and trigger a new sync.
+ */
+export const NOT_RESUMABLE_CODES: readonly string[] = [
+  ErrorCodes.VALIDATION_FAILED,
+  ErrorCodes.ENTITY_NOT_SUPPORTED,
+];
+
+/**
+ * A failed sync whose job was retried goes back to work: `in_progress` when
+ * it had started (it resumes at its checkpoint), `pending` when it failed
+ * before its first batch (it starts over). Its error moves to
+ * `metadata.recoveredErrors` and one `error_recovery` row (with that error)
+ * is logged, in one transaction. Throws SYNC_NOT_RESUMABLE when the failure
+ * is one a retry cannot fix (NOT_RESUMABLE_CODES) or when another sync of
+ * the same connection and entity is live. A sync that is no longer `failed`
+ * is returned as it is.
+ */
+export async function reopenFailedSync(prisma: PrismaClient, progressId: string): Promise<SyncProgress> {
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.syncProgress.findUniqueOrThrow({ where: { id: progressId } });
+    if (row.status !== 'failed') return row;
+    const { error, ...meta } = readMetadata(row.metadata);
+    if (error && NOT_RESUMABLE_CODES.includes(error.code)) {
+      throw notResumable(
+        row.syncId,
+        `it failed with ${error.code} (${error.message}), which a retry cannot fix`,
+      );
+    }
+    const live =
+      row.connectionId &&
+      (await tx.syncProgress.findFirst({
+        where: {
+          connectionId: row.connectionId,
+          entityType: row.entityType,
+          status: { in: [...LIVE_STATUSES] },
+          id: { not: row.id },
+        },
+        select: { syncId: true },
+      }));
+    if (live)
+      throw notResumable(row.syncId, `sync ${live.syncId} of the same connection and entity is running`);
+    const reopened = await tx.syncProgress.update({
+      where: { id: row.id },
+      data: {
+        status: meta.mode ? 'in_progress' : 'pending',
+        metadata: {
+          ...meta,
+          recoveredErrors: [...(meta.recoveredErrors ?? []), ...(error ? [error] : [])],
+        } as object,
+      },
+    });
+    await logActivity(tx, {
+      orgId: row.orgId,
+      syncId: row.syncId,
+      entityType: row.entityType,
+      action: 'error_recovery',
+      status: 'in_progress',
+      recordCount: row.processedCount + row.failedCount,
+      errorMessage: error ? `retried after: ${error.code}: ${error.message}` : 'retried',
+      userId: row.initiatedBy,
+    });
+    return reopened;
+  });
+}
+
+function notResumable(syncId: string, why: string): SyncWorkerError {
+  return new SyncWorkerError(
+    ErrorCodes.SYNC_NOT_RESUMABLE,
+    `sync ${syncId} stays failed: ${why}; trigger a new sync instead`,
+  );
 }
 
 /**

@@ -36,6 +36,8 @@ export interface SyncMetadata {
   /** Set when a full scan's deletions were skipped by the delete guard. */
   deleteGuard?: { wouldDelete: number; live: number; limit: number };
   error?: { code: string; message: string };
+  /** Errors a failed sync was reopened after (its job retried), oldest first. */
+  recoveredErrors?: { code: string; message: string }[];
   /**
    * What the engine is doing when it is not plain batches: `deletion scan`
    * while a full sync lists the source's ids before its last batch; each

@@ -7,6 +7,7 @@ import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.j
 import { collectSourceIds } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
 import { markPhase } from './sync-lifecycle.js';
+import { silentObserver, type SyncObserver } from './sync-observer.js';
 import type { ItemFailure } from './sync-metadata.js';
 
 export interface WalkOptions {
@@ -25,6 +26,8 @@ export interface WalkOptions {
    */
   signal: AbortSignal;
   log: Logger;
+  /** Told of each committed batch and of the phases (the job's progress and log). */
+  observer?: SyncObserver;
 }
 
 /**
@@ -39,6 +42,7 @@ export interface WalkOptions {
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const { adapter, target, log } = options;
+  const observer = options.observer ?? silentObserver;
   const meta = options.state.metadata;
   const mode = meta.mode ?? 'full';
   let state = options.state;
@@ -50,6 +54,14 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     const outcome = await inFlight;
     inFlight = undefined;
     state = outcome.state;
+    observer.onBatch({
+      batchNumber: state.batchNumber,
+      processed: state.processedCount,
+      failed: state.failedCount,
+      total: state.totalItems,
+      ...outcome.figures,
+      final: state.totalItems === state.processedCount + state.failedCount,
+    });
     if (outcome.deletion?.guarded) {
       log.warn(
         outcome.deletion.guarded,
@@ -100,8 +112,10 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
         // The scan may take a while: say so on the progress row (after the batch in flight).
         await settle();
         await markPhase(options.prisma, state.progressId, 'deletion scan');
+        observer.onPhase('deletion scan');
         sourceIds = await collectSourceIds(adapter, target.entityType, options.signal);
       }
+      if (page.done) observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length } : undefined);
       await settle();
       inFlight = commitBatch(options.prisma, {
         target,

@@ -12,8 +12,8 @@ import { loadConfig } from '../../src/config.js';
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function compose(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], {
+function compose(args: string[], env: Record<string, string> = {}, files = ['docker-compose.yml']) {
+  const result = spawnSync('docker-compose', [...files.flatMap((f) => ['-f', f]), ...args], {
     cwd: root,
     encoding: 'utf8',
     // Only PATH: variables of the test runner must not change the defaults checked here.
@@ -99,7 +99,8 @@ describe('docker-compose.yml', () => {
     expect(child(migrate, 'depends_on')).toEqual(['postgres:', '  condition: service_healthy']);
 
     const app = service(yaml, 'app');
-    expect(child(app, 'command')).toEqual(['- start']);
+    // `docker compose up` shows the demo; the production override runs plain `start` (below).
+    expect(child(app, 'command')).toEqual(['- start', '- --demo']);
     const dependsOn = child(app, 'depends_on').join('\n');
     expect(dependsOn).toContain('migrate:\n  condition: service_completed_successfully');
     expect(dependsOn).toContain('redis:\n  condition: service_healthy');
@@ -116,6 +117,25 @@ describe('docker-compose.yml', () => {
     expect(env.BULL_BOARD_USER).toBeTruthy();
     expect(env.BULL_BOARD_PASSWORD).toBeTruthy();
     expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  test('the production override runs the same app without the demo, and validates', () => {
+    const files = ['docker-compose.yml', 'docker-compose.production.yml'];
+    const quiet = compose(['config', '-q'], {}, files);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.status).toBe(0);
+    const result = compose(['config'], {}, files);
+    expect(result.status, result.stderr).toBe(0);
+    const app = service(result.stdout, 'app');
+    expect(child(app, 'command')).toEqual(['- start']);
+    // Everything else is the default file's.
+    const demo = service(config(), 'app');
+    const withoutCommand = (lines: string[]) => {
+      const at = lines.indexOf('command:');
+      const end = lines.findIndex((l, i) => i > at && !l.startsWith('- '));
+      return [...lines.slice(0, at), ...lines.slice(end)];
+    };
+    expect(withoutCommand(app)).toEqual(withoutCommand(demo));
   });
 
   test('secrets come from the environment when set', () => {

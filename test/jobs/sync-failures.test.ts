@@ -105,7 +105,13 @@ describe('a long Retry-After', () => {
       const row = await slow.progress(syncId);
       expect(row.status, JSON.stringify(row.metadata)).toBe('completed');
       expect(row.processedCount).toBe(400);
-      const job = await slow.runtime.queue(QueueNames.woocommerce).getJob(syncId);
+      // The sync completes in Postgres before its job completes in Redis (the job's last log lines
+      // are written in between): wait for the job's own end before reading its counters.
+      const queue = slow.runtime.queue(QueueNames.woocommerce);
+      await waitFor(async () => (await queue.getJobState(syncId)) === 'completed', {
+        what: 'the job to complete',
+      });
+      const job = await queue.getJob(syncId);
       expect(job?.attemptsMade).toBe(1); // BullMQ counts the finishing attempt; the delays did not count
       expect(job?.attemptsStarted).toBeGreaterThan(1); // but the job did come back
       const log = await slow.activity(syncId);
