@@ -245,9 +245,10 @@ describe('the start-up check of the API login', () => {
     expect(warning?.login).toBe('postgres');
   });
 
-  test('an unknown user of the authenticator still reads nothing', async () => {
+  test('an unknown user of the authenticator reads nothing: 403 USER_NOT_PROVISIONED', async () => {
     const res = await h.as(randomUUID(), { method: 'GET', url: '/api/v1/syncs' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().syncs).toEqual([]);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('USER_NOT_PROVISIONED');
+    expect(res.body).not.toMatch(/"syncs"/);
   });
 });

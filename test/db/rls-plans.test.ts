@@ -111,7 +111,7 @@ const QUERIES: { table: string; sql: string; index: string }[] = [
   { table: 'sync_activity_log', sql: monthly, index: `sync_activity_log_${month}_org_id_created_at_idx` },
   {
     table: 'integration_connection',
-    sql: 'SELECT id, name, type FROM integration_connection ORDER BY name',
+    sql: 'SELECT id, name, type FROM integration_connection WHERE removed_at IS NULL ORDER BY name',
     index: 'integration_connection_org_name_key',
   },
   {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WooCommerceAdapter } from '../../src/adapters/woocommerce/adapter.js';
 import { generateCatalogue } from '../../src/demo/demo-catalogue.js';
 import { startDemoStore, type DemoStore } from '../../src/demo/demo-store.js';
+import { loopbackEgress } from '../helpers/egress.js';
 
 /**
  * The demo store speaks enough WooCommerce REST v3 for the adapter (which is
@@ -34,6 +35,7 @@ describe('the demo store', () => {
       credentials: store.credentials,
       settings: { authMode: 'basic' },
       retryBaseMs: 1,
+      dispatcher: loopbackEgress.dispatcher,
     });
     for (const [entity, size] of [
       ['customer', 230],
