@@ -59,7 +59,7 @@ describe('POST /api/v1/connections', () => {
     const shopify = {
       type: 'shopify',
       name: 'new-shopify',
-      baseUrl: 'https://new-shop.myshopify.com',
+      baseUrl: 'https://new-shop.myshopify.invalid',
       credentials: { token: 'shpat_secret_token_value' },
       settings: { bulkThreshold: 1000 },
     };

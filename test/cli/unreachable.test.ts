@@ -80,7 +80,7 @@ function commands(): { args: string[]; redis: boolean }[] {
         '--name',
         `n-${randomUUID()}`,
         '--url',
-        'https://shop.example.com',
+        'https://shop.example.invalid',
         '--key',
         'ck_1',
         '--secret',

@@ -47,7 +47,7 @@ const addArgs = (name: string) => [
   '--name',
   name,
   '--url',
-  'https://shop.example.com',
+  'https://shop.example.invalid',
   '--key',
   'ck_visible',
 ];
@@ -92,7 +92,7 @@ describe('secrets kept out of the process list', () => {
         '--name',
         'two-stdin',
         '--url',
-        'https://erp.example.com',
+        'https://erp.example.invalid',
         '--db',
         'prod',
         '--username-stdin',
