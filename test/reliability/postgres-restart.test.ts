@@ -47,6 +47,13 @@ test('Postgres crashed and restarted mid-sync: the job retries, resumes and comp
   await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
 
   postgres.crash();
+  // Postgres stays down until an attempt has failed on it: a crash that falls
+  // between two batches would otherwise go unnoticed by a pool that reconnects.
+  const queue = h.runtime.queue(h.runtime.sources.get('woocommerce').queueName);
+  await waitFor(async () => ((await queue.getJob(syncId))?.attemptsMade ?? 0) >= 1, {
+    timeoutMs: 60_000,
+    what: 'an attempt to fail while Postgres is down',
+  });
   await postgres.start();
 
   const status = await waitFor(
