@@ -68,6 +68,12 @@ const sourceConcurrency = Object.fromEntries(
 export const envSchema = z.object({
   /** Postgres connection string. Required. */
   DATABASE_URL: postgresUrl,
+  /**
+   * The Postgres server itself when DATABASE_URL names a pooler (PgBouncer in transaction mode):
+   * `migrate` connects here, since it holds a session-level advisory lock (Prisma's convention,
+   * `directUrl`). @defaultValue DATABASE_URL
+   */
+  DATABASE_DIRECT_URL: postgresUrl.optional(),
   /** Redis connection string. @defaultValue redis://127.0.0.1:6379 */
   REDIS_URL: z
     .string()
