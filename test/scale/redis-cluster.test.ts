@@ -129,4 +129,11 @@ test("the queues' master is killed mid-sync: its replica takes over and the sync
   // The cluster, one master down, still takes new syncs.
   const again = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
   await h.waitForStatus(again.syncId, ['completed'], 120_000);
+  // The maintenance worker, idle through the failover, takes jobs again too.
+  const maintenance = h.runtime.queue(QueueNames.maintenance);
+  const job = await maintenance.add('cleanup-preview-cache', {});
+  await waitFor(async () => (await (await maintenance.getJob(job.id!))?.getState()) === 'completed', {
+    what: 'the cleanup job after the failover',
+    timeoutMs: 60_000,
+  });
 }, 180_000);
