@@ -1,7 +1,9 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
-//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N,
-//               --source woocommerce|odoo: the fake store it runs against, default woocommerce)
+//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N
+//               (default: the product's SYNC_BATCH_SIZE), --source woocommerce|odoo: the fake store it runs
+//               against, default woocommerce), the progress cost measured apart, and the latency-bound figure
+//               (--latency-customers N, --latency-ms N: a store answering each request after that delay)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 import { readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +19,9 @@ const { values } = parseArgs({
     source: { type: 'string', default: 'woocommerce' },
     customers: { type: 'string', default: '50000' },
     rounds: { type: 'string', default: '3' },
-    'batch-size': { type: 'string', default: '100' },
+    'batch-size': { type: 'string' },
+    'latency-customers': { type: 'string', default: '20000' },
+    'latency-ms': { type: 'string', default: '100' },
     orgs: { type: 'string', default: '1000' },
     'log-rows': { type: 'string', default: '3000000' },
     syncs: { type: 'string', default: '1000' },
@@ -47,14 +51,20 @@ if (suites.includes('sync') && values.source === 'odoo') {
   sources.odoo = await odooThroughput(
     Number(values.customers),
     Number(values.rounds),
-    Number(values['batch-size']),
+    values['batch-size'] ? Number(values['batch-size']) : undefined,
   );
   results.sources = sources;
 } else if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
   const { queries, concurrent, sources } = results;
   results = {
-    ...(await syncThroughput(Number(values.customers), Number(values.rounds), Number(values['batch-size']))),
+    ...(await syncThroughput({
+      customers: Number(values.customers),
+      rounds: Number(values.rounds),
+      ...(values['batch-size'] ? { batchSize: Number(values['batch-size']) } : {}),
+      latencyCustomers: Number(values['latency-customers']),
+      latencyMs: Number(values['latency-ms']),
+    })),
     queries,
     concurrent,
     sources,
