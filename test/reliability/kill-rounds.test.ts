@@ -21,7 +21,7 @@ import {
 // completed once with exactly the store's records and no log line carries a secret. The worker
 // that finished a round is the next round's victim.
 
-const ROUNDS = 10;
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
 const CUSTOMERS = 1200;
 const BATCH = 100;
 const AUTH_MODES = ['basic', 'oauth1', 'query'] as const;
@@ -49,7 +49,8 @@ afterAll(async () => {
 });
 
 /** A request for a page of customers (not the count, not the deletion scan's id pages). */
-const isPage = (r: FakeRequest) => r.route === 'customers' && r.query._fields !== 'id' && r.query.per_page !== '1';
+const isPage = (r: FakeRequest) =>
+  r.route === 'customers' && r.query._fields !== 'id' && r.query.per_page !== '1';
 
 test(`${ROUNDS} rounds of kill -9 at random batch boundaries: each sync completes once, exactly`, async () => {
   const random = seededRandom(suiteSeed('kill -9 rounds'));
@@ -68,6 +69,16 @@ test(`${ROUNDS} rounds of kill -9 at random batch boundaries: each sync complete
       if (when === 'page-request' && isPage(r) && ++pages === at) killed.kill('SIGKILL');
     };
     const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+    // The next worker starts once the victim holds the job (so that it is the victim that has
+    // it), and is up when the kill comes: the round waits on BullMQ's stalled check, not on a start.
+    await waitFor(
+      async () => (await h.progress(syncId)).status === 'in_progress' || killed.child.exitCode !== null,
+      {
+        intervalMs: 10,
+        what: `round ${round} to start`,
+      },
+    );
+    victim = workers.spawn();
     if (when === 'batch-commit') {
       await waitFor(async () => (await h.progress(syncId)).batchNumber >= at, {
         timeoutMs: 60_000,
@@ -80,7 +91,6 @@ test(`${ROUNDS} rounds of kill -9 at random batch boundaries: each sync complete
     fake.options.onRequest = undefined;
     expect((await h.progress(syncId)).status).toBe('in_progress');
 
-    victim = workers.spawn();
     await h.waitForStatus(syncId, TERMINAL, 90_000);
     await expectExactRound(h, syncId, conn.id, sourceIds);
     expectNoSecretInLogs(workers.lines(), secretsOf(h.env, fake.connection().credentials));
