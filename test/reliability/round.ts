@@ -84,7 +84,7 @@ export async function expectExactRound(
   sourceIds: string[],
 ): Promise<void> {
   const row = await h.progress(syncId);
-  expect(row.status, `${syncId}: ${row.errorMessage ?? ''}`).toBe('completed');
+  expect(row.status, `${syncId}: ${JSON.stringify(row.metadata).slice(0, 500)}`).toBe('completed');
   expect(row.processedCount).toBe(sourceIds.length);
   const { rows } = await h.db.pool.query<{ external_id: string }>(
     `SELECT external_id FROM sync_record WHERE connection_id = $1 ORDER BY external_id`,
