@@ -6,8 +6,11 @@
 //               (--latency-customers N, --latency-ms N: a store answering each request after that delay)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
+//   api         the HTTP API under load while syncs run: p50/p95 (--requests N, --api-concurrency N),
+//               not part of `all`
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { apiLoad } from './api-load.js';
 import { concurrentSyncs } from './concurrent-syncs.js';
 import { seedQueries } from './seed-queries.js';
 import { odooThroughput } from './odoo-throughput.js';
@@ -28,11 +31,13 @@ const { values } = parseArgs({
     'store-customers': { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '50' },
     pool: { type: 'string', default: '30' },
+    requests: { type: 'string', default: '5000' },
+    'api-concurrency': { type: 'string', default: '20' },
   },
 });
 const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
 for (const s of suites) {
-  if (!['sync', 'queries', 'concurrent'].includes(s)) throw new Error(`unknown suite ${s}`);
+  if (!['sync', 'queries', 'concurrent', 'api'].includes(s)) throw new Error(`unknown suite ${s}`);
 }
 
 const file = new URL('./results.json', import.meta.url);
@@ -79,6 +84,13 @@ if (suites.includes('concurrent')) {
     storeCustomers: Number(values['store-customers']),
     concurrency: Number(values.concurrency),
     poolSize: Number(values.pool),
+  });
+}
+if (suites.includes('api')) {
+  results.api = await apiLoad({
+    requests: Number(values.requests),
+    concurrency: Number(values['api-concurrency']),
+    storeCustomers: 500,
   });
 }
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
