@@ -153,6 +153,8 @@ export async function syncThroughput(options: SyncSuiteOptions) {
 
   const rawRate = median(raws.map((r) => r.recordsPerSecond));
   const engineRate = median(engines.map((e) => e.recordsPerSecond));
+  // The walk alone: until the serial id scan of a full sync starts (issue 7 folds it into the walk).
+  const walkRate = median(engines.map((e) => e.records / e.walkSeconds));
   const share = median(costs.map((c) => c.share));
   const interactiveShare = median(costs.map((c) => c.interactive.share));
   const pageShare = median(pageCosts.map((c) => c.share));
@@ -169,6 +171,7 @@ export async function syncThroughput(options: SyncSuiteOptions) {
     raw: { recordsPerSecond: rawRate, runs: raws },
     engine: { recordsPerSecond: engineRate, runs: engines },
     ratio: engineRate / rawRate,
+    walkRatio: walkRate / rawRate,
     progressShare: share,
     progressCost: {
       share,
