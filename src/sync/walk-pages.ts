@@ -4,11 +4,11 @@ import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
-import { collectSourceIds } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
 import { markPhase } from './sync-lifecycle.js';
 import { silentObserver, type SyncObserver } from './sync-observer.js';
 import type { ItemFailure } from './sync-metadata.js';
+import { WalkIds } from './walk-ids.js';
 
 export interface WalkOptions {
   prisma: PrismaClient;
@@ -19,6 +19,8 @@ export interface WalkOptions {
   /** Records per batch transaction (SYNC_BATCH_SIZE). */
   batchSize: number;
   deleteGuard: number;
+  /** SYNC_ID_SCAN: `always` reads every id again after the walk (walk-ids.ts). @defaultValue 'auto' */
+  idScan?: 'auto' | 'always';
   /**
    * The sync's signal (cancel, timeout, shutdown): aborts page fetches and
    * the id scan at once; checked between pages, where the walk lets the
@@ -35,8 +37,10 @@ export interface WalkOptions {
  * ⌈batchSize / adapter.maxPageSize⌉ pages when the batch size is larger than
  * what the source returns per request. The next page is mapped while the
  * previous batch commits (never more than one commit in flight, so the
- * progress row still advances batch by batch). The last page carries the
- * deletion scan of a full sync and completes the sync. Page mapping
+ * progress row still advances batch by batch). The last batch of a full
+ * sync carries the source's ids for the deletion diff (walk-ids.ts: the
+ * walk's own ids when it saw a consistent snapshot, else an id scan run
+ * alongside the walk) and completes the sync. Page mapping
  * (map-page.ts) and the deletion check (deletion-scan.ts) are shared with the
  * preview, which computes the same delta without writing.
  */
@@ -48,6 +52,12 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
   let state = options.state;
   let maxSeen = meta.maxSeen ?? null;
   let inFlight: Promise<BatchOutcome> | undefined;
+  // The deletion diff's ids (issue 7: no serial second pass when the walk can vouch for them).
+  const walkIds = new WalkIds(adapter, target.entityType, options.signal, {
+    full: mode === 'full',
+    resumed: meta.checkpoint != null,
+    alwaysScan: options.idScan === 'always',
+  });
 
   const settle = async (): Promise<void> => {
     if (!inFlight) return;
@@ -101,6 +111,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       }
       const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
       maxSeen = mapped.maxSeen;
+      walkIds.see(page, idsOf(mapped.records, mapped.failures));
       group.pages += 1;
       group.records.push(...mapped.records);
       group.failures.push(...mapped.failures);
@@ -108,14 +119,20 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       const batch = group;
       group = { pages: 0, records: [], failures: [] };
       let sourceIds: string[] | undefined;
+      let idsFrom: 'walk' | 'scan' | undefined;
       if (page.done && mode === 'full') {
-        // The scan may take a while: say so on the progress row (after the batch in flight).
-        await settle();
-        await markPhase(options.prisma, state.progressId, 'deletion scan');
-        observer.onPhase('deletion scan');
-        sourceIds = await collectSourceIds(adapter, target.entityType, options.signal);
+        idsFrom = walkIds.sourceOf(page);
+        if (idsFrom === 'scan') {
+          // The scan may still run: say so on the progress row (after the batch in flight).
+          await settle();
+          await markPhase(options.prisma, state.progressId, 'deletion scan');
+          observer.onPhase('deletion scan');
+        }
+        sourceIds = await walkIds.idsFor(page);
       }
-      if (page.done) observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length } : undefined);
+      if (page.done) {
+        observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length, from: idsFrom! } : undefined);
+      }
       await settle();
       inFlight = commitBatch(options.prisma, {
         target,
@@ -137,6 +154,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       }
     }
   } finally {
+    walkIds.close();
     // Never leave a commit running behind the caller's back.
     if (inFlight) await inFlight.catch(() => undefined);
   }
@@ -145,4 +163,9 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     `the ${target.entityType} page walk ended without a last page`,
     { retry: 'retryable' },
   );
+}
+
+function* idsOf(records: readonly CanonicalRecord[], failures: readonly ItemFailure[]): Iterable<string> {
+  for (const r of records) yield r.externalId;
+  for (const f of failures) yield f.externalId;
 }
