@@ -1,7 +1,8 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
 //   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N,
-//               --source woocommerce|odoo: the fake store it runs against, default woocommerce)
+//               --source woocommerce|odoo: the fake store it runs against, default woocommerce),
+//               then ETA truth (8,000 customers, 250 ms a request: bench/eta-truth.ts; --eta-only: that alone)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 import { readFile, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { concurrentSyncs } from './concurrent-syncs.js';
 import { seedQueries } from './seed-queries.js';
 import { odooThroughput } from './odoo-throughput.js';
 import { syncThroughput } from './sync-throughput.js';
+import { etaTruth } from './eta-truth.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'store-customers': { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '50' },
     pool: { type: 'string', default: '30' },
+    'eta-only': { type: 'boolean', default: false },
   },
 });
 const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
@@ -50,6 +53,8 @@ if (suites.includes('sync') && values.source === 'odoo') {
     Number(values['batch-size']),
   );
   results.sources = sources;
+} else if (suites.includes('sync') && values['eta-only']) {
+  results.etaTruth = await etaTruth();
 } else if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
   const { queries, concurrent, sources } = results;
@@ -59,6 +64,7 @@ if (suites.includes('sync') && values.source === 'odoo') {
     concurrent,
     sources,
   };
+  results.etaTruth = await etaTruth();
 }
 if (suites.includes('queries')) {
   results.queries = await seedQueries({ orgs: Number(values.orgs), logRows: Number(values['log-rows']) });

@@ -10,7 +10,7 @@
 --   * a sample is taken at every update that advances processed + failed,
 --     at now() (the batch transaction's time); the first one is the first
 --     batch, so the start is never in the window;
---   * the window spans the last max(5 s, elapsed / 2) seconds, at most 120 s
+--   * the window spans the last max(1 s, elapsed / 2) seconds, at most 120 s
 --     (one sample at or past its edge is kept, so the span covers it);
 --     samples closer than a twentieth of it are merged (the newer one kept),
 --     so the row holds about twenty at most whatever the batch rate;
@@ -45,7 +45,7 @@ DECLARE
 BEGIN
     elapsed := EXTRACT(EPOCH FROM (COALESCE(NEW.completed_at, now()) - NEW.started_at));
     NEW.elapsed_seconds := GREATEST(round(elapsed), 0)::integer;
-    horizon := LEAST(120, GREATEST(5, elapsed / 2));
+    horizon := LEAST(120, GREATEST(1, elapsed / 2));
 
     IF TG_OP = 'INSERT' THEN
         advanced := done > 0;
