@@ -70,3 +70,54 @@ describe(`a full sync of ${CUSTOMERS.toLocaleString('en')} customers, ${PER_PAGE
     expect(await deletedIds()).toEqual(gone.map(String).sort());
   });
 });
+
+describe('a walk that cannot vouch for the source ids', () => {
+  test('records deleted behind the cursor mid-walk: the id scan runs alongside the walk and finds them', async () => {
+    const small = await startFakeWooCommerce({ customers: 2000, seed: 22 });
+    try {
+      const conn = await h.addConnection(small.connection({ authMode: 'query', rateLimitPerSecond: 10_000 }));
+      const run = async () => {
+        const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
+        await h.waitForStatus(syncId, [
+          'completed',
+          'completed_with_errors',
+          'failed',
+          'cancelled',
+          'timeout',
+        ]);
+        return h.progress(syncId);
+      };
+      expect((await run()).status).toBe('completed');
+
+      const ids = small.store.ids('customer');
+      const gone = ids.slice(0, 3);
+      let walkRequests = 0;
+      let scanStartedAt: number | undefined;
+      let lastWalkAt = 0;
+      small.options.onRequest = (_n, request) => {
+        if (request.route !== 'customers' || request.query.offset === undefined) return;
+        if (request.query._fields === 'id') {
+          scanStartedAt ??= walkRequests;
+          return;
+        }
+        lastWalkAt = ++walkRequests;
+        // Deleted behind the cursor: the next window starts past its overlap, the walk steps back.
+        if (walkRequests === 6) for (const id of gone) small.store.delete('customer', id);
+      };
+      const row = await run();
+      expect(row.status).toBe('completed');
+      expect((row.metadata as { delta: { deleted: number } }).delta.deleted).toBe(gone.length);
+      const { rows } = await h.db.pool.query<{ external_id: string }>(
+        `SELECT external_id FROM sync_record WHERE connection_id = $1 AND deleted_at IS NOT NULL ORDER BY 1`,
+        [conn.id],
+      );
+      expect(rows.map((r) => r.external_id)).toEqual(gone.map(String).sort());
+      // The scan began while the walk still had pages to read, not after it.
+      expect(scanStartedAt).toBeDefined();
+      expect(scanStartedAt!).toBeLessThan(lastWalkAt);
+    } finally {
+      small.options.onRequest = undefined;
+      await small.close();
+    }
+  });
+});
