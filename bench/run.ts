@@ -2,8 +2,9 @@
 // Suites (--suite sync|queries|concurrent|all, default all):
 //   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N
 //               (default: the product's SYNC_BATCH_SIZE), --source woocommerce|odoo: the fake store it runs
-//               against, default woocommerce), the progress cost measured apart, and the latency-bound figure
-//               (--latency-customers N, --latency-ms N: a store answering each request after that delay)
+//               against, default woocommerce), the progress cost measured apart, the latency-bound figure
+//               (--latency-customers N, --latency-ms N: a store answering each request after that delay),
+//               then ETA truth (8,000 customers, 250 ms a request: bench/eta-truth.ts; --eta-only: that alone)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 //   api         the HTTP API under load while syncs run: p50/p95 (--requests N, --api-concurrency N),
@@ -15,6 +16,7 @@ import { concurrentSyncs } from './concurrent-syncs.js';
 import { seedQueries } from './seed-queries.js';
 import { odooThroughput } from './odoo-throughput.js';
 import { syncThroughput } from './sync-throughput.js';
+import { etaTruth } from './eta-truth.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '30' },
     requests: { type: 'string', default: '5000' },
     'api-concurrency': { type: 'string', default: '20' },
+    'eta-only': { type: 'boolean', default: false },
   },
 });
 const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
@@ -59,6 +62,8 @@ if (suites.includes('sync') && values.source === 'odoo') {
     values['batch-size'] ? Number(values['batch-size']) : undefined,
   );
   results.sources = sources;
+} else if (suites.includes('sync') && values['eta-only']) {
+  results.etaTruth = await etaTruth();
 } else if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
   const { queries, concurrent, sources } = results;
@@ -74,6 +79,7 @@ if (suites.includes('sync') && values.source === 'odoo') {
     concurrent,
     sources,
   };
+  results.etaTruth = await etaTruth();
 }
 if (suites.includes('queries')) {
   results.queries = await seedQueries({ orgs: Number(values.orgs), logRows: Number(values['log-rows']) });

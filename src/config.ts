@@ -218,6 +218,13 @@ export const envSchema = z.object({
     .transform((v) => (v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : Number(v)))
     .pipe(z.number().min(0).max(1))
     .default(0.5),
+  /**
+   * Where a full sync takes the source's ids for its deletion diff: `auto` uses the walk's own
+   * ids when the walk saw a consistent snapshot and otherwise runs the id scan alongside the
+   * walk; `always` reads every id again after the walk (a second pass, for a source whose walk
+   * one does not trust). @defaultValue auto
+   */
+  SYNC_ID_SCAN: z.enum(['auto', 'always']).default('auto'),
   /** A sync with no progress update for this long is marked `timeout`. @defaultValue 30m */
   SYNC_STALL_TIMEOUT: duration('SYNC_STALL_TIMEOUT').default(1_800_000),
   /** Timeout of one HTTP request to a source. @defaultValue 30s */

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       SYNC_MAX_ATTEMPTS: 8,
       SYNC_BACKOFF_BASE: 2000,
       SYNC_DELETE_GUARD: 0.5,
+      SYNC_ID_SCAN: 'auto',
       SYNC_STALL_TIMEOUT: 1_800_000,
       SYNC_HTTP_TIMEOUT: 30_000,
       SYNC_MAX_INLINE_RETRY_AFTER: 60_000,

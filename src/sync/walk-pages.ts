@@ -1,14 +1,15 @@
-import type { SourceAdapter } from '../adapters/types.js';
+import type { CanonicalRecord, SourceAdapter } from '../adapters/types.js';
 import type { PrismaClient } from '../db/prisma.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
-import { collectSourceIds } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
 import { markPhase } from './sync-lifecycle.js';
 import { ReadyPages } from './ready-pages.js';
 import { silentObserver, type SyncObserver } from './sync-observer.js';
+import type { ItemFailure } from './sync-metadata.js';
+import { WalkIds } from './walk-ids.js';
 
 export interface WalkOptions {
   prisma: PrismaClient;
@@ -19,6 +20,8 @@ export interface WalkOptions {
   /** Most records per batch transaction (SYNC_BATCH_SIZE): whole pages, at least one. */
   batchSize: number;
   deleteGuard: number;
+  /** SYNC_ID_SCAN: `always` reads every id again after the walk (walk-ids.ts). @defaultValue 'auto' */
+  idScan?: 'auto' | 'always';
   /**
    * The sync's signal (cancel, timeout, shutdown): aborts page fetches and
    * the id scan at once; checked between batches, where the walk lets the
@@ -37,8 +40,10 @@ export interface WalkOptions {
  * pages ready when the previous commit ends, up to `batchSize` records
  * (whole pages, at least one), and never waits for more while a page is
  * ready. A fast source makes few large batches; a slow one commits, and so
- * moves the progress row, page by page. The last page carries the deletion
- * scan of a full sync and completes the sync. Page mapping (map-page.ts) and
+ * moves the progress row, page by page. The last batch of a full sync
+ * carries the source's ids for the deletion diff (walk-ids.ts: the walk's
+ * own ids when it saw a consistent snapshot, else an id scan run alongside
+ * the walk) and completes the sync. Page mapping (map-page.ts) and
  * the deletion check (deletion-scan.ts) are shared with the preview, which
  * computes the same delta without writing.
  */
@@ -48,6 +53,12 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const meta = options.state.metadata;
   const mode = meta.mode ?? 'full';
   let state = options.state;
+  // The deletion diff's ids (issue 7: no serial second pass when the walk can vouch for them).
+  const walkIds = new WalkIds(adapter, target.entityType, options.signal, {
+    full: mode === 'full',
+    resumed: meta.checkpoint != null,
+    alwaysScan: options.idScan === 'always',
+  });
 
   const report = (outcome: BatchOutcome): void => {
     state = outcome.state;
@@ -81,20 +92,33 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const ready = new ReadyPages(2 * Math.max(1, Math.ceil(options.batchSize / pageSize)), options.signal);
   // Stops the page walk's requests when the walk ends early (a failed commit).
   const stop = new AbortController();
-  const fetching = fetchPages(options, mode, pageSize, AbortSignal.any([options.signal, stop.signal]), ready);
+  const fetching = fetchPages(
+    options,
+    mode,
+    pageSize,
+    AbortSignal.any([options.signal, stop.signal]),
+    ready,
+    walkIds,
+  );
   try {
     for (;;) {
       const batch = await ready.take(options.batchSize);
       if (!batch) break;
       const { page, maxSeen } = batch.last;
       let sourceIds: string[] | undefined;
+      let idsFrom: 'walk' | 'scan' | undefined;
       if (page.done && mode === 'full') {
-        // The scan may take a while: say so on the progress row.
-        await markPhase(options.prisma, state.progressId, 'deletion scan');
-        observer.onPhase('deletion scan');
-        sourceIds = await collectSourceIds(adapter, target.entityType, options.signal);
+        idsFrom = walkIds.sourceOf(page);
+        if (idsFrom === 'scan') {
+          // The scan may still run: say so on the progress row.
+          await markPhase(options.prisma, state.progressId, 'deletion scan');
+          observer.onPhase('deletion scan');
+        }
+        sourceIds = await walkIds.idsFor(page);
       }
-      if (page.done) observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length } : undefined);
+      if (page.done) {
+        observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length, from: idsFrom! } : undefined);
+      }
       report(
         await commitBatch(options.prisma, {
           target,
@@ -115,6 +139,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     // Never leave the page walk running behind the caller's back.
     ready.close();
     stop.abort();
+    walkIds.close();
     await fetching;
   }
   throw new SyncWorkerError(
@@ -131,6 +156,7 @@ async function fetchPages(
   pageSize: number,
   signal: AbortSignal,
   ready: ReadyPages,
+  walkIds: WalkIds,
 ): Promise<void> {
   const { adapter, target } = options;
   const meta = options.state.metadata;
@@ -147,6 +173,7 @@ async function fetchPages(
     for await (const page of pages) {
       const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
       maxSeen = mapped.maxSeen;
+      walkIds.see(page, idsOf(mapped.records, mapped.failures));
       const pushed = await ready.push({ page, records: mapped.records, failures: mapped.failures, maxSeen });
       if (!pushed || page.done) break;
     }
@@ -154,4 +181,9 @@ async function fetchPages(
   } catch (err) {
     ready.fail(err);
   }
+}
+
+function* idsOf(records: readonly CanonicalRecord[], failures: readonly ItemFailure[]): Iterable<string> {
+  for (const r of records) yield r.externalId;
+  for (const f of failures) yield f.externalId;
 }
