@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The reliability suite has its own run: npm run test:reliability (vitest.reliability.config.ts).
+    exclude: ['test/reliability/**', '**/node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each test file has its own database and Redis prefix, so files run in parallel.
     pool: 'forks',

@@ -1,7 +1,10 @@
 // `npm run bench`: prints figures and writes bench/results.json; not a test.
 // Suites (--suite sync|queries|concurrent|all, default all):
-//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N,
-//               --source woocommerce|odoo: the fake store it runs against, default woocommerce)
+//   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N
+//               (default: the product's SYNC_BATCH_SIZE), --source woocommerce|odoo: the fake store it runs
+//               against, default woocommerce), the progress cost measured apart, the latency-bound figure
+//               (--latency-customers N, --latency-ms N: a store answering each request after that delay),
+//               then ETA truth (8,000 customers, 250 ms a request: bench/eta-truth.ts; --eta-only: that alone)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
 //   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
 //   api         the HTTP API under load while syncs run: p50/p95 (--requests N, --api-concurrency N),
@@ -13,6 +16,7 @@ import { concurrentSyncs } from './concurrent-syncs.js';
 import { seedQueries } from './seed-queries.js';
 import { odooThroughput } from './odoo-throughput.js';
 import { syncThroughput } from './sync-throughput.js';
+import { etaTruth } from './eta-truth.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +24,9 @@ const { values } = parseArgs({
     source: { type: 'string', default: 'woocommerce' },
     customers: { type: 'string', default: '50000' },
     rounds: { type: 'string', default: '3' },
-    'batch-size': { type: 'string', default: '100' },
+    'batch-size': { type: 'string' },
+    'latency-customers': { type: 'string', default: '20000' },
+    'latency-ms': { type: 'string', default: '100' },
     orgs: { type: 'string', default: '1000' },
     'log-rows': { type: 'string', default: '3000000' },
     syncs: { type: 'string', default: '1000' },
@@ -29,6 +35,7 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '30' },
     requests: { type: 'string', default: '5000' },
     'api-concurrency': { type: 'string', default: '20' },
+    'eta-only': { type: 'boolean', default: false },
   },
 });
 const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
@@ -52,18 +59,27 @@ if (suites.includes('sync') && values.source === 'odoo') {
   sources.odoo = await odooThroughput(
     Number(values.customers),
     Number(values.rounds),
-    Number(values['batch-size']),
+    values['batch-size'] ? Number(values['batch-size']) : undefined,
   );
   results.sources = sources;
+} else if (suites.includes('sync') && values['eta-only']) {
+  results.etaTruth = await etaTruth();
 } else if (suites.includes('sync')) {
   // The sync suite's keys stay at the top level, as before the other suites.
   const { queries, concurrent, sources } = results;
   results = {
-    ...(await syncThroughput(Number(values.customers), Number(values.rounds), Number(values['batch-size']))),
+    ...(await syncThroughput({
+      customers: Number(values.customers),
+      rounds: Number(values.rounds),
+      ...(values['batch-size'] ? { batchSize: Number(values['batch-size']) } : {}),
+      latencyCustomers: Number(values['latency-customers']),
+      latencyMs: Number(values['latency-ms']),
+    })),
     queries,
     concurrent,
     sources,
   };
+  results.etaTruth = await etaTruth();
 }
 if (suites.includes('queries')) {
   results.queries = await seedQueries({ orgs: Number(values.orgs), logRows: Number(values['log-rows']) });

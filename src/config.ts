@@ -197,8 +197,14 @@ export const envSchema = z.object({
   ...sourceConcurrency,
   /** Concurrent maintenance jobs. @defaultValue 1 */
   SYNC_CONCURRENCY_MAINTENANCE: intIn(1, 10).default(1),
-  /** Records per batch (one transaction); above the source's page maximum a batch spans several pages. @defaultValue 100 */
-  SYNC_BATCH_SIZE: intIn(1, 1000).default(100),
+  /**
+   * Most records one batch transaction holds (group commit's cap): a batch
+   * takes the pages that are ready when the previous commit ends — whole
+   * pages, at least one, never waiting for more — so a slow source commits
+   * page by page and a fast one in batches of up to this many. Below the
+   * source's page maximum it is also the page size. @defaultValue 1000
+   */
+  SYNC_BATCH_SIZE: intIn(1, 10_000).default(1000),
   /** Pages fetched ahead concurrently per sync (p-limit). @defaultValue 4 */
   SYNC_PAGE_CONCURRENCY: intIn(1, 16).default(4),
   /** Attempts per sync job before it fails for good. @defaultValue 8 */
@@ -212,6 +218,13 @@ export const envSchema = z.object({
     .transform((v) => (v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : Number(v)))
     .pipe(z.number().min(0).max(1))
     .default(0.5),
+  /**
+   * Where a full sync takes the source's ids for its deletion diff: `auto` uses the walk's own
+   * ids when the walk saw a consistent snapshot and otherwise runs the id scan alongside the
+   * walk; `always` reads every id again after the walk (a second pass, for a source whose walk
+   * one does not trust). @defaultValue auto
+   */
+  SYNC_ID_SCAN: z.enum(['auto', 'always']).default('auto'),
   /** A sync with no progress update for this long is marked `timeout`. @defaultValue 30m */
   SYNC_STALL_TIMEOUT: duration('SYNC_STALL_TIMEOUT').default(1_800_000),
   /** Timeout of one HTTP request to a source. @defaultValue 30s */

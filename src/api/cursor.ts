@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { isCalendarInstant } from '../validation.js';
 
 /**
  * Keyset pagination over (timestamp, id) in descending order. The timestamp
@@ -27,7 +28,13 @@ export function decodeCursor(value: string): Cursor {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [t, id] = parsed as unknown[];
-      if (typeof t === 'string' && TIMESTAMP.test(t) && typeof id === 'string' && UUID.test(id))
+      if (
+        typeof t === 'string' &&
+        TIMESTAMP.test(t) &&
+        isCalendarInstant(t) &&
+        typeof id === 'string' &&
+        UUID.test(id)
+      )
         return { t, id };
     }
   } catch {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { describeIssues } from '../validation.js';
+import { describeIssues, refuseUnstorable } from '../validation.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
@@ -10,6 +10,7 @@ export type RequestPart = 'body' | 'query' | 'params';
  * VALIDATION_FAILED with them in `details.issues`.
  */
 export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
+  refuseUnstorable(value, `request ${part}`, [part]);
   const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
   throw new ValidationError(

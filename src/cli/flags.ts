@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../config.js';
 import { ValidationError } from '../errors.js';
-import { entityTypes } from '../validation.js';
+import { entityTypes, unstorableProblems } from '../validation.js';
 
 /**
  * The CLI's flag values, validated with zod before anything runs; every
@@ -48,8 +48,29 @@ export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/**
+ * Refuses flag values Postgres could not store (a NUL character: argv cannot
+ * carry one, but a flag read from a file or the environment can), each named
+ * by its flag: ValidationError, exit 2. Positional arguments are `argument N`.
+ */
+export function refuseUnstorableFlags(opts: unknown, positional: readonly unknown[] = []): void {
+  const issues = [
+    ...unstorableProblems(opts ?? {}).map((p) => {
+      const [key, ...rest] = p.path;
+      return `${key === undefined ? 'flags' : [flagName(key), ...rest].join('.')}: ${p.message}`;
+    }),
+    ...positional.flatMap((value, i) =>
+      unstorableProblems(value).map((p) => `argument ${i + 1}: ${p.message}`),
+    ),
+  ];
+  if (issues.length) {
+    throw new ValidationError(`invalid flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`, issues);
+  }
+}
+
 /** Validates a command's options; ValidationError listing each bad flag by name (exit 2). */
 export function parseFlags<S extends z.ZodType>(schema: S, opts: unknown): z.output<S> {
+  refuseUnstorableFlags(opts);
   const parsed = schema.safeParse(opts);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {

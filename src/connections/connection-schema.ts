@@ -6,7 +6,7 @@ import type { SourceRegistry } from '../adapters/source-registry.js';
 import type { SyncType } from '../adapters/types.js';
 import { ValidationError } from '../errors.js';
 import { CONTROL_CHARACTERS, INVISIBLE_CHARACTERS } from '../safe-text.js';
-import { describeIssue } from '../validation.js';
+import { describeIssue, unstorableIssues } from '../validation.js';
 
 /**
  * What a new connection must carry: the common fields, and per source type
@@ -114,6 +114,13 @@ export const newConnectionSchema = connectionSchemaOf(builtInSources);
 
 /** Validates a new connection; ValidationError lists every bad field as `path: message`. */
 export function parseNewConnection(input: unknown, registry: SourceRegistry = builtInSources): NewConnection {
+  const unstorable = unstorableIssues(input);
+  if (unstorable.length) {
+    throw new ValidationError(
+      `invalid connection:\n${unstorable.map((i) => `  - ${i}`).join('\n')}`,
+      unstorable,
+    );
+  }
   const parsed = connectionSchemaOf(registry).safeParse(input);
   if (parsed.success) return parsed.data;
   // A bad type hides the other fields' problems; report the common ones too.

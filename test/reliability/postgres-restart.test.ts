@@ -7,11 +7,14 @@ import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/s
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { killAllWorkers } from '../helpers/worker-process.js';
+import { expectNoSecretInLogs, secretsOf, WorkerPool } from './round.js';
 
 let postgres: PrivatePostgres;
 let h: SyncHarness;
 let fake: FakeWooServer;
 let db: pg.Pool;
+let workers: WorkerPool;
 const CUSTOMERS = 2000;
 
 beforeAll(async () => {
@@ -31,18 +34,21 @@ beforeAll(async () => {
     SYNC_MAX_ATTEMPTS: '10',
   });
   fake = await startFakeWooCommerce({ customers: CUSTOMERS, seed: 4, latencyMs: 40 });
+  workers = new WorkerPool(() => h.env);
 }, 120_000);
 
 afterAll(async () => {
+  await workers?.stopAll();
+  await killAllWorkers();
   await h?.close();
   await db?.end();
   await fake?.close();
   await postgres?.stop();
 });
 
-test('Postgres crashed and restarted mid-sync: the job retries, resumes and completes exactly once', async () => {
+test('Postgres crashed and restarted mid-sync: the worker process retries, resumes and completes exactly once', async () => {
   const conn = await h.addConnection(fake.connection());
-  await h.startWorkers();
+  workers.spawn();
   const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
   await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
 
@@ -85,4 +91,10 @@ test('Postgres crashed and restarted mid-sync: the job retries, resumes and comp
   expect(batches.reduce((s, r) => s + r.record_count, 0)).toBe(CUSTOMERS);
   expect(log.some((r) => r.action === 'partial_resume')).toBe(true);
   expect(log.some((r) => r.action === 'error_recovery')).toBe(true);
+  const { rows: ids } = await db.query<{ external_id: string }>(
+    'SELECT external_id FROM sync_record WHERE connection_id = $1',
+    [conn.id],
+  );
+  expect(new Set(ids.map((r) => r.external_id))).toEqual(new Set(fake.store.ids('customer').map(String)));
+  expectNoSecretInLogs(workers.lines(), secretsOf(h.env, fake.connection().credentials));
 });

@@ -6,16 +6,19 @@ import { SyncAction, SyncEntityType, SyncStatusType } from '../../generated/pris
 import { secured, type ApiContext } from '../context.js';
 import { cursorTimestampSql, decodeCursor, nextCursorOf } from '../cursor.js';
 import { activityItem, errorResponses, nextCursor, responseOf } from '../openapi-schemas.js';
+import { isCalendarInstant } from '../../validation.js';
 import { jsonSchema, limitSchema, parseRequest } from '../validation.js';
 
 const oneOf = <T extends Record<string, string>>(values: T) => {
   const list = Object.values(values) as [T[keyof T], ...T[keyof T][]];
   return z.enum(list, { error: `must be one of ${list.join(', ')}` });
 };
-const instant = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO-8601 date-time, e.g. 2026-11-26T10:00:00Z',
-});
+const instant = z.iso
+  .datetime({
+    offset: true,
+    error: 'must be an ISO-8601 date-time, e.g. 2026-11-26T10:00:00Z',
+  })
+  .refine(isCalendarInstant, 'must be a real date of the years 0001-9999, e.g. 2026-11-26T10:00:00Z');
 
 const activityQuery = z
   .strictObject({
