@@ -153,6 +153,8 @@ export async function syncThroughput(options: SyncSuiteOptions) {
 
   const rawRate = median(raws.map((r) => r.recordsPerSecond));
   const engineRate = median(engines.map((e) => e.recordsPerSecond));
+  // The walk alone: until the serial id scan of a full sync starts (issue 7 folds it into the walk).
+  const walkRate = median(engines.map((e) => e.records / e.walkSeconds));
   const share = median(costs.map((c) => c.share));
   const interactiveShare = median(costs.map((c) => c.interactive.share));
   const pageShare = median(pageCosts.map((c) => c.share));
@@ -169,6 +171,7 @@ export async function syncThroughput(options: SyncSuiteOptions) {
     raw: { recordsPerSecond: rawRate, runs: raws },
     engine: { recordsPerSecond: engineRate, runs: engines },
     ratio: engineRate / rawRate,
+    walkRatio: walkRate / rawRate,
     progressShare: share,
     progressCost: {
       share,
@@ -194,7 +197,7 @@ export async function syncThroughput(options: SyncSuiteOptions) {
     `| end-to-end sync (BullMQ → adapter → group commit → one statement per batch) | ${engineRate.toFixed(0)} records/s | |`,
   );
   console.log(
-    `| ratio engine / raw, SYNC_BATCH_SIZE ${config.SYNC_BATCH_SIZE} | ${results.ratio.toFixed(2)} | ≥ 0.80 |`,
+    `| ratio engine / raw, SYNC_BATCH_SIZE ${config.SYNC_BATCH_SIZE} | ${results.ratio.toFixed(2)} (the walk alone, before the serial id scan: ${results.walkRatio.toFixed(2)}) | ≥ 0.80 |`,
   );
   console.log(
     `| progress update + log row, share of batch time measured apart (batches of ${meanBatch}, the sync's mean) | ${pct(share)} (interactive transaction: ${pct(interactiveShare)}) | < 5 % |`,

@@ -70,3 +70,9 @@ test('health routes are not limited', async () => {
     expect(res.statusCode).toBe(200);
   }
 });
+
+test('the OpenAPI document lists 429 on the authenticated routes', async () => {
+  const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+  expect(doc.paths['/api/v1/connections'].get.responses['429'].description).toMatch(/RATE_LIMITED/);
+  expect(doc.paths['/api/v1/syncs'].post.responses['429']).toBeDefined();
+});

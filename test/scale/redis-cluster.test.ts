@@ -7,6 +7,7 @@ import { QueueNames } from '../../src/queues/queue-names.js';
 import { scheduleSync, unscheduleSync } from '../../src/queues/schedulers.js';
 import { rateBudgetKey } from '../../src/sync/rate-budget/store-key.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
+import { parseJsonOutput, runCli } from '../helpers/cli.js';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -75,12 +76,18 @@ test('syncs, a job scheduler and the cleanup job run through the cluster', async
   await h.waitForStatus(syncId, ['completed']);
   expect(await recordCounts(conn.id)).toEqual({ n: 40, d: 40 });
 
+  // The CLI producer (`sync-worker sync`, a short-lived process) enqueues through the cluster too.
+  const cli = await runCli(['sync', '--connection', conn.id, '--entity', 'customer', '--json'], h.env);
+  expect(cli.code, cli.stderr).toBe(0);
+  const viaCli = parseJsonOutput(cli) as { syncId: string };
+  await h.waitForStatus(viaCli.syncId, ['completed']);
+
   // A schedule firing every second enqueues a sync through the maintenance queue.
   await scheduleSync(h.runtime, { connectionId: conn.id, entityType: 'customer', cron: '* * * * * *' });
   const scheduled = await waitFor(
     async () => {
       const row = await h.runtime.prisma.syncProgress.findFirst({
-        where: { connectionId: conn.id, syncId: { not: syncId }, status: 'completed' },
+        where: { connectionId: conn.id, syncId: { notIn: [syncId, viaCli.syncId] }, status: 'completed' },
       });
       return row?.syncId;
     },
@@ -129,4 +136,11 @@ test("the queues' master is killed mid-sync: its replica takes over and the sync
   // The cluster, one master down, still takes new syncs.
   const again = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
   await h.waitForStatus(again.syncId, ['completed'], 120_000);
+  // The maintenance worker, idle through the failover, takes jobs again too.
+  const maintenance = h.runtime.queue(QueueNames.maintenance);
+  const job = await maintenance.add('cleanup-preview-cache', {});
+  await waitFor(async () => (await (await maintenance.getJob(job.id!))?.getState()) === 'completed', {
+    what: 'the cleanup job after the failover',
+    timeoutMs: 60_000,
+  });
 }, 180_000);
