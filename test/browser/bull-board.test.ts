@@ -157,8 +157,12 @@ describe('Bull Board in a browser', () => {
     await page.getByText('100%', { exact: true }).waitFor();
     await openTab(page, 'Logs');
     await page.getByText('started: full sync of 2,000 items (manual trigger)').waitFor();
-    await page.getByText(/batch 1: 95 of 2,000 \(4%\)/).waitFor(); // pages of 95 new + 5 overlap
-    await page.getByText('deletion scan: reading every id the source has now').waitFor();
+    // Group commit: the first batch is whatever pages were ready, at least one.
+    await page.getByText(/batch 1: [\d,]+ of 2,000 \(\d+%\)/).waitFor();
+    // The walk saw a consistent snapshot: its own ids serve the deletion diff.
+    await page
+      .getByText('the walk met all 2,000 ids at the source (no id scan needed)', { exact: false })
+      .waitFor();
     const last = page.getByText(
       'completed: 2,000 processed, 0 failed · created 2,000, updated 0, unchanged 0, deleted 0',
     );
