@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
+import { QueueNames } from '../../src/queues/queue-names.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /**
  * Issue 7: a full sync asks the store for about what a plain walk of its
@@ -30,7 +32,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function fullSync(): Promise<{ requests: number; row: Awaited<ReturnType<SyncHarness['progress']>> }> {
+async function fullSync(): Promise<{
+  syncId: string;
+  requests: number;
+  row: Awaited<ReturnType<SyncHarness['progress']>>;
+}> {
   const before = fake.requestCount;
   const { syncId } = await enqueueSync(h.runtime, { connectionId: connection.id, entityType: 'customer' });
   await h.waitForStatus(
@@ -38,7 +44,7 @@ async function fullSync(): Promise<{ requests: number; row: Awaited<ReturnType<S
     ['completed', 'completed_with_errors', 'failed', 'cancelled', 'timeout'],
     120_000,
   );
-  return { requests: fake.requestCount - before, row: await h.progress(syncId) };
+  return { syncId, requests: fake.requestCount - before, row: await h.progress(syncId) };
 }
 
 async function deletedIds(): Promise<string[]> {
@@ -58,6 +64,16 @@ describe(`a full sync of ${CUSTOMERS.toLocaleString('en')} customers, ${PER_PAGE
     expect(first.requests).toBeLessThanOrEqual(Math.floor(PLAIN_WALK * 1.1));
     // No id scan: every request of the walk asked for whole records.
     expect(fake.requests.filter((r) => r.query._fields === 'id')).toEqual([]);
+    // Bull Board's log of the job says so.
+    await waitFor(
+      async () => {
+        const { logs } = await h.runtime.queue(QueueNames.woocommerce).getJobLogs(first.syncId, 0, -1, true);
+        return logs.some((l) =>
+          l.includes('the walk met all 20,000 ids at the source (no id scan needed); the last batch commits'),
+        );
+      },
+      { what: "the job log's line on the walk's ids" },
+    );
 
     const ids = fake.store.ids('customer');
     const gone = [ids[17]!, ids[9_000]!, ids.at(-1)!];
