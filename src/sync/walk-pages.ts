@@ -1,4 +1,4 @@
-import type { CanonicalRecord, SourceAdapter } from '../adapters/types.js';
+import type { CanonicalRecord, Page, SourceAdapter } from '../adapters/types.js';
 import type { PrismaClient } from '../db/prisma.js';
 import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -161,8 +161,9 @@ async function fetchPages(
   const { adapter, target } = options;
   const meta = options.state.metadata;
   let maxSeen = meta.maxSeen ?? null;
+  let pages: AsyncIterator<Page> | undefined;
   try {
-    const pages = adapter.pages({
+    const walk = adapter.pages({
       entity: target.entityType,
       mode,
       since: meta.since ?? null,
@@ -170,7 +171,18 @@ async function fetchPages(
       pageSize,
       signal,
     });
-    for await (const page of pages) {
+    pages = walk[Symbol.asyncIterator]();
+    let next: Promise<IteratorResult<Page>> | undefined = pages.next();
+    while (next) {
+      const result: IteratorResult<Page> = await next;
+      next = undefined;
+      if (result.done) break;
+      const page = result.value;
+      if (!page.done) {
+        // Ask for the following page before mapping this one, so the walk's next requests go out now.
+        next = pages.next();
+        next.catch(() => undefined); // awaited on the next turn, or dropped when the walk stops
+      }
       const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
       maxSeen = mapped.maxSeen;
       walkIds.see(page, idsOf(mapped.records, mapped.failures));
@@ -180,6 +192,9 @@ async function fetchPages(
     ready.end();
   } catch (err) {
     ready.fail(err);
+  } finally {
+    // Ends the adapter's walk (its own cleanup: speculative requests aborted), once its step in flight has settled.
+    await pages?.return?.(undefined).catch(() => undefined);
   }
 }
 

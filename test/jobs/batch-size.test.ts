@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { pageShape } from '../../src/adapters/woocommerce/adapter.js';
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
@@ -7,7 +8,7 @@ let h: SyncHarness;
 let fake: FakeWooServer;
 
 beforeAll(async () => {
-  // Larger than a WooCommerce page (100): a batch may group up to 2 pages of 95 new records.
+  // Larger than a WooCommerce page (100): a batch may group several pages.
   h = await createSyncHarness('batchsize', { SYNC_BATCH_SIZE: '250' });
   fake = await startFakeWooCommerce({ customers: 1000, seed: 21 });
   await h.startWorkers();
@@ -27,9 +28,11 @@ test('a batch size above the page size groups whole pages into one transaction, 
   expect(row.processedCount).toBe(1000);
   const batches = (await h.activity(syncId)).filter((r) => r.action === 'batch_process');
   expect(batches).toHaveLength(row.batchNumber);
-  // 95 new records a page (5 re-read for continuity), the last 50. Group commit takes the
-  // pages ready when the previous commit ends: each batch is consecutive whole pages, ≤ 250 records.
-  const pages = [...Array<number>(10).fill(95), 50];
+  // Pages of `pageItems` new records (the rest of 100 re-read for continuity), the last one
+  // shorter. Group commit takes the pages ready when the previous commit ends: each batch is
+  // consecutive whole pages, ≤ 250 records.
+  const { pageItems } = pageShape(250);
+  const pages = [...Array<number>(Math.floor(1000 / pageItems)).fill(pageItems), 1000 % pageItems];
   for (const batch of batches) {
     expect(batch.record_count).toBeLessThanOrEqual(250);
     let taken = 0;

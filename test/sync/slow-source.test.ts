@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { pageShape } from '../../src/adapters/woocommerce/adapter.js';
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import { startFakeWooCommerce, type FakeWooServer } from '../fakes/woocommerce/server.js';
 import { installProgressAudit, progressAudit } from '../helpers/progress-audit.js';
@@ -28,17 +29,19 @@ test('on a source answering one page every 2 s, the progress row advances with e
   const row = await h.progress(syncId);
   expect(row.status).toBe('completed');
   expect(row.processedCount).toBe(200);
-  // Pages of 95 new records (5 re-read for continuity), the last 10: a batch never waits
-  // for more pages while one is ready, so each page is its own batch.
+  // Pages of `pageItems` new records (the rest of 100 re-read for continuity), the last one
+  // shorter: a batch never waits for more pages while one is ready, so each page is its own batch.
+  const { pageItems } = pageShape(1000);
+  const sizes = [pageItems, pageItems, 200 - 2 * pageItems];
   const batches = (await progressAudit(h.db.pool, syncId)).filter(
     (a, i, all) => a.batch > 0 && a.batch !== all[i - 1]?.batch,
   );
   expect(batches.map((a) => [a.batch, a.processed])).toEqual([
-    [1, 95],
-    [2, 190],
+    [1, sizes[0]],
+    [2, sizes[0]! + sizes[1]!],
     [3, 200],
   ]);
   expect(batches.at(-1)!.completed).toBe(true);
   const log = (await h.activity(syncId)).filter((r) => r.action === 'batch_process');
-  expect(log.map((r) => r.record_count)).toEqual([95, 95, 10]);
+  expect(log.map((r) => r.record_count)).toEqual(sizes);
 });
