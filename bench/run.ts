@@ -3,7 +3,8 @@
 //   sync        end-to-end sync throughput against the raw limit (--customers N, --rounds N, --batch-size N,
 //               --source woocommerce|odoo: the fake store it runs against, default woocommerce)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
-//   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
+//   concurrent  3 worker processes share 1,000 syncs, one kill -9 and one SIGTERM midway
+//               (--connections N ×5 entities, --stores N (one org each), --workers N, --concurrency N, --latency ms)
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { concurrentSyncs } from './concurrent-syncs.js';
@@ -20,10 +21,11 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '100' },
     orgs: { type: 'string', default: '1000' },
     'log-rows': { type: 'string', default: '3000000' },
-    syncs: { type: 'string', default: '1000' },
-    'store-customers': { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '50' },
-    pool: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '200' },
+    workers: { type: 'string', default: '3' },
+    stores: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '20' },
+    latency: { type: 'string', default: '20' },
   },
 });
 const suites = values.suite === 'all' ? ['sync', 'queries', 'concurrent'] : [values.suite!];
@@ -65,10 +67,11 @@ if (suites.includes('queries')) {
 }
 if (suites.includes('concurrent')) {
   results.concurrent = await concurrentSyncs({
-    syncs: Number(values.syncs),
-    storeCustomers: Number(values['store-customers']),
+    connections: Number(values.connections),
+    orgs: Number(values.stores),
+    workers: Number(values.workers),
     concurrency: Number(values.concurrency),
-    poolSize: Number(values.pool),
+    latencyMs: Number(values.latency),
   });
 }
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
