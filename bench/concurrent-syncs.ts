@@ -132,8 +132,8 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
 
     for (let i = 0; i < o.workers; i++) workers.push(new WorkerProcess(env));
     const enqueuedAt = new Map<string, number>();
-    // As fast as the producer's pool allows (16 at a time: more only queue for a connection).
-    const enqueueLimit = pLimit(16);
+    // As fast as the producer's pool allows (8 at a time: more only queue for a connection).
+    const enqueueLimit = pLimit(8);
     const started = Date.now();
     const enqueued = await Promise.allSettled(
       connections.flatMap((c) =>
@@ -149,10 +149,18 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
         ),
       ),
     );
+    // A producer whose transaction could not start in time (a busy machine) tries again, once each.
+    const retried = connections
+      .flatMap((c) => STORE_ENTITIES.map((entityType) => ({ c, entityType })))
+      .filter((_, i) => enqueued[i]!.status === 'rejected');
+    for (const { c, entityType } of retried) {
+      const s = await enqueueSync(runtime, { connectionId: c.id, entityType: entityType as SyncEntityType });
+      enqueuedAt.set(s.syncId, Date.now());
+    }
     const enqueueSeconds = (Date.now() - started) / 1000;
     const enqueueErrors = enqueued.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
     console.log(
-      `enqueued ${enqueuedAt.size} in ${enqueueSeconds.toFixed(2)} s (${enqueueErrors.length} errors${enqueueErrors.length ? `, first: ${enqueueErrors[0]}` : ''})`,
+      `enqueued ${enqueuedAt.size} in ${enqueueSeconds.toFixed(2)} s (${enqueueErrors.length} tried again${enqueueErrors.length ? `, first error: ${enqueueErrors[0]}` : ''})`,
     );
 
     // kill -9 at a quarter, SIGTERM at half; each replaced by a new process.
@@ -335,7 +343,7 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
           'jobs left (waiting / active / delayed) · failed',
           `${counts.waiting ?? 0} / ${counts.active ?? 0} / ${counts.delayed ?? 0} · ${counts.failed ?? 0}`,
         ],
-        ['enqueue errors', enqueueErrors.length],
+        ['enqueue calls tried again (transaction start timed out)', enqueueErrors.length],
       ],
     );
     return result;

@@ -81,7 +81,7 @@ test(`${ROUNDS} rounds of kill -9 at random batch boundaries: each sync complete
     victim = workers.spawn();
     if (when === 'batch-commit') {
       await waitFor(async () => (await h.progress(syncId)).batchNumber >= at, {
-        timeoutMs: 60_000,
+        timeoutMs: 120_000,
         intervalMs: 10,
         what: `batch ${at} of round ${round}`,
       });
