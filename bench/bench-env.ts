@@ -45,13 +45,13 @@ export interface FakeStoreProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/fake-woo-process.ts and waits for its address. */
-export async function startFakeStoreProcess(customers: number): Promise<FakeStoreProcess> {
+/** Starts bench/fake-woo-process.ts (each answer after `latencyMs`) and waits for its address. */
+export async function startFakeStoreProcess(customers: number, latencyMs = 0): Promise<FakeStoreProcess> {
   const { info, child, stop } = await startJsonLineProcess<{
     url: string;
     consumerKey: string;
     consumerSecret: string;
-  }>('./fake-woo-process.ts', [String(customers)]);
+  }>('./fake-woo-process.ts', [String(customers), String(latencyMs)]);
   return { ...info, child, stop };
 }
 

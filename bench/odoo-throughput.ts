@@ -82,9 +82,10 @@ async function odooRawLimit(
   return rawResult(lines.length, started, fetched, performance.now());
 }
 
-export async function odooThroughput(customers: number, rounds: number, batchSize = 100) {
+/** `batchSize`: SYNC_BATCH_SIZE for the run (undefined: the product default). */
+export async function odooThroughput(customers: number, rounds: number, batchSize?: number) {
   console.log(
-    `sync-worker bench (Odoo, JSON-RPC): ${customers} customers, ${rounds} rounds, SYNC_BATCH_SIZE ${batchSize}, ${os.cpus().length} cores, node ${process.version}`,
+    `sync-worker bench (Odoo, JSON-RPC): ${customers} customers, ${rounds} rounds, SYNC_BATCH_SIZE ${batchSize ?? 'default'}, ${os.cpus().length} cores, node ${process.version}`,
   );
   const db = await createBenchDatabase(adminUrl);
   const store = await startJsonLineProcess<OdooStoreInfo>('./fake-odoo-process.ts', [String(customers)]);
@@ -93,7 +94,7 @@ export async function odooThroughput(customers: number, rounds: number, batchSiz
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
     SYNC_ENCRYPTION_KEY: key,
-    SYNC_BATCH_SIZE: String(batchSize),
+    ...(batchSize ? { SYNC_BATCH_SIZE: String(batchSize) } : {}),
     LOG_LEVEL: 'warn',
   });
   const runtime = createRuntime(config, { logger: createLogger('warn') });

@@ -38,9 +38,23 @@ export async function rawLimit(
     credentials: { key: store.consumerKey, secret: store.consumerSecret },
     settings: { authMode: 'query' },
   });
+  const started = performance.now();
+  const pages = await fetchPlainPages(store, concurrency);
+  const lines = copyLines(pages.flat(), (item) => mapper.map('customer', item));
+  const fetched = performance.now();
+  await loadRaw(lines, databaseUrl, target);
+  const done = performance.now();
+  return rawResult(lines.length, started, fetched, done);
+}
+
+/**
+ * Plain fetching: every page of customers (100 per page by id, keys in the
+ * query string) with `fetch`, the first alone (it tells the page count), the
+ * rest `concurrency` at a time (p-limit). Returns the pages' raw items.
+ */
+export async function fetchPlainPages(store: FakeStoreProcess, concurrency: number): Promise<unknown[][]> {
   const api = `${store.url}/wp-json/wc/v3/customers`;
   const auth = `consumer_key=${store.consumerKey}&consumer_secret=${store.consumerSecret}`;
-  const started = performance.now();
   const first = await fetch(`${api}?per_page=100&page=1&orderby=id&order=asc&${auth}`);
   const totalPages = Number(first.headers.get('x-wp-totalpages'));
   const pages: unknown[][] = [(await first.json()) as unknown[]];
@@ -54,11 +68,7 @@ export async function rawLimit(
     ),
   );
   pages.push(...rest);
-  const lines = copyLines(pages.flat(), (item) => mapper.map('customer', item));
-  const fetched = performance.now();
-  await loadRaw(lines, databaseUrl, target);
-  const done = performance.now();
-  return rawResult(lines.length, started, fetched, done);
+  return pages;
 }
 
 /** Mapped raw items as COPY text lines (external id, data, content hash, updated). */

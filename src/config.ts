@@ -29,6 +29,26 @@ const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max
 
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL');
 
+/** One seed node of REDIS_CLUSTER_NODES. */
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+/** `host:port,host:port` (comma- or space-separated) → nodes; a message saying what is wrong otherwise. */
+export function parseClusterNodes(value: string): ClusterNode[] | string {
+  const entries = value.split(/[\s,]+/).filter(Boolean);
+  if (!entries.length) return 'must list at least one host:port';
+  const nodes: ClusterNode[] = [];
+  for (const entry of entries) {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535) return `"${entry}" is not host:port`;
+    nodes.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+  }
+  return nodes;
+}
+
 /** `SYNC_CONCURRENCY_WOOCOMMERCE` for `woocommerce`. */
 export type ConcurrencyVariable<T extends string> = `SYNC_CONCURRENCY_${Uppercase<T>}`;
 
@@ -48,11 +68,34 @@ const sourceConcurrency = Object.fromEntries(
 export const envSchema = z.object({
   /** Postgres connection string. Required. */
   DATABASE_URL: postgresUrl,
+  /**
+   * The Postgres server itself when DATABASE_URL names a pooler (PgBouncer in transaction mode):
+   * `migrate` connects here, since it holds a session-level advisory lock (Prisma's convention,
+   * `directUrl`). @defaultValue DATABASE_URL
+   */
+  DATABASE_DIRECT_URL: postgresUrl.optional(),
   /** Redis connection string. @defaultValue redis://127.0.0.1:6379 */
   REDIS_URL: z
     .string()
     .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Cluster seed nodes, `host:port,host:port,…` (any of the cluster's nodes; the rest are
+   * discovered). When set it replaces REDIS_URL: every queue, worker, job scheduler and rate
+   * budget goes through an ioredis Cluster client, and QUEUE_PREFIX must hold a `{hash tag}`.
+   * @defaultValue unset (one Redis at REDIS_URL)
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((v, ctx) => {
+      const nodes = parseClusterNodes(v);
+      if (typeof nodes === 'string') {
+        ctx.addIssue({ code: 'custom', message: nodes });
+        return z.NEVER;
+      }
+      return nodes;
+    })
+    .optional(),
   /** Prefix of every BullMQ key; hash-tagged so Redis Cluster keeps a queue on one slot. @defaultValue {sync-worker} */
   QUEUE_PREFIX: z.string().min(1).default('{sync-worker}'),
   /** 32-byte key (64 hex chars or base64) encrypting connection credentials (kid `default`). Required by commands that read or write connections, unless SYNC_ENCRYPTION_KEYS is set. */
@@ -135,6 +178,12 @@ export const envSchema = z.object({
    * @defaultValue DATABASE_URL
    */
   API_DATABASE_URL: postgresUrl.optional(),
+  /** Requests each API user (token `sub`) may make per API_RATE_LIMIT_WINDOW, counted in Redis across every API process; 0 turns the limit off. @defaultValue 600 */
+  API_RATE_LIMIT: intIn(0, 1_000_000).default(600),
+  /** The window of API_RATE_LIMIT (a fixed window starting at the user's first request). @defaultValue 1m */
+  API_RATE_LIMIT_WINDOW: duration('API_RATE_LIMIT_WINDOW')
+    .refine((ms) => ms >= 1000, 'must be at least 1s')
+    .default(60_000),
   /** Port of a separate listener serving /metrics only (no auth: keep it off public networks). Off when unset. */
   METRICS_PORT: intIn(1, 65535).optional(),
   /** Basic-auth user for /metrics on the API port; with METRICS_PASSWORD, serves /metrics there. */
@@ -148,8 +197,14 @@ export const envSchema = z.object({
   ...sourceConcurrency,
   /** Concurrent maintenance jobs. @defaultValue 1 */
   SYNC_CONCURRENCY_MAINTENANCE: intIn(1, 10).default(1),
-  /** Records per batch (one transaction); above the source's page maximum a batch spans several pages. @defaultValue 100 */
-  SYNC_BATCH_SIZE: intIn(1, 1000).default(100),
+  /**
+   * Most records one batch transaction holds (group commit's cap): a batch
+   * takes the pages that are ready when the previous commit ends — whole
+   * pages, at least one, never waiting for more — so a slow source commits
+   * page by page and a fast one in batches of up to this many. Below the
+   * source's page maximum it is also the page size. @defaultValue 1000
+   */
+  SYNC_BATCH_SIZE: intIn(1, 10_000).default(1000),
   /** Pages fetched ahead concurrently per sync (p-limit). @defaultValue 4 */
   SYNC_PAGE_CONCURRENCY: intIn(1, 16).default(4),
   /** Attempts per sync job before it fails for good. @defaultValue 8 */
@@ -163,6 +218,13 @@ export const envSchema = z.object({
     .transform((v) => (v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : Number(v)))
     .pipe(z.number().min(0).max(1))
     .default(0.5),
+  /**
+   * Where a full sync takes the source's ids for its deletion diff: `auto` uses the walk's own
+   * ids when the walk saw a consistent snapshot and otherwise runs the id scan alongside the
+   * walk; `always` reads every id again after the walk (a second pass, for a source whose walk
+   * one does not trust). @defaultValue auto
+   */
+  SYNC_ID_SCAN: z.enum(['auto', 'always']).default('auto'),
   /** A sync with no progress update for this long is marked `timeout`. @defaultValue 30m */
   SYNC_STALL_TIMEOUT: duration('SYNC_STALL_TIMEOUT').default(1_800_000),
   /** Timeout of one HTTP request to a source. @defaultValue 30s */
@@ -213,6 +275,11 @@ function crossChecks(config: Config): string[] {
   }
   if (Boolean(config.METRICS_USER) !== Boolean(config.METRICS_PASSWORD)) {
     issues.push('METRICS_USER: set it together with METRICS_PASSWORD, or neither');
+  }
+  if (config.REDIS_CLUSTER_NODES && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX)) {
+    issues.push(
+      'QUEUE_PREFIX: must hold a {hash tag} (e.g. {sync-worker}) with REDIS_CLUSTER_NODES, so each queue stays on one slot',
+    );
   }
   if (config.METRICS_PORT !== undefined && config.METRICS_PORT === config.PORT) {
     issues.push('METRICS_PORT: must differ from PORT');

@@ -57,6 +57,8 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The API's per-user request limit (API_RATE_LIMIT per API_RATE_LIMIT_WINDOW) is used up. */
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
   // Postgres and Redis as the process sees them (src/db/database-errors.ts, src/queues/redis-errors.ts).
   DATABASE_UNREACHABLE: 'DATABASE_UNREACHABLE',
@@ -137,7 +139,7 @@ export class DependencyError extends SyncWorkerError {
   constructor(
     code: ErrorCode,
     message: string,
-    readonly variable: 'DATABASE_URL' | 'REDIS_URL',
+    readonly variable: 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES',
     options: { cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
     super(code, message, {
@@ -149,6 +151,22 @@ export class DependencyError extends SyncWorkerError {
 }
 
 export class NotFoundError extends SyncWorkerError {}
+
+/** A caller over the API's request limit: retry after `retryAfterMs` (the response's Retry-After). */
+export class RateLimitedError extends SyncWorkerError {
+  constructor(limit: number, windowMs: number, retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(
+      ErrorCodes.RATE_LIMITED,
+      `too many requests: at most ${limit} per ${windowMs / 1000} s for each user; retry in ${seconds} s`,
+      {
+        retry: 'rate_limited',
+        retryAfterMs,
+        details: { limit, windowSeconds: windowMs / 1000, retryAfterSeconds: seconds },
+      },
+    );
+  }
+}
 
 /** A failure talking to a source store (WooCommerce, Odoo, Shopify, …). Made by `sourceError`. */
 export class SourceError extends SyncWorkerError {

@@ -1,12 +1,12 @@
 import { Queue } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { builtInSources } from './adapters/registry.js';
 import type { SourceRegistry } from './adapters/source-registry.js';
 import type { Config } from './config.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { createEgress, type Egress } from './egress/egress.js';
 import { createLogger, type Logger } from './logger.js';
-import { createRedis } from './queues/redis-connection.js';
+import { createRedis, type RedisClient } from './queues/redis-connection.js';
 
 /**
  * The long-lived parts a process shares: configuration, logger, Prisma,
@@ -16,8 +16,8 @@ export interface Runtime {
   config: Config;
   logger: Logger;
   prisma: PrismaClient;
-  /** Shared connection for queues and the rate budgets. */
-  redis: Redis;
+  /** Shared connection for queues and the rate budgets: one Redis, or a Cluster with REDIS_CLUSTER_NODES. */
+  redis: RedisClient;
   /** SYNC_EGRESS_ALLOW's policy and the dispatcher every source request goes through. */
   egress: Egress;
   /** The sources this process syncs: their queues, definitions and adapters. */
@@ -42,7 +42,7 @@ export interface RuntimeOptions {
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const prisma = options.prisma ?? createPrisma(config.DATABASE_URL, { poolSize: options.poolSize ?? 10 });
-  const redis = createRedis(config.REDIS_URL, options.redisOptions);
+  const redis = createRedis(config, options.redisOptions);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const queues = new Map<string, Queue>();
   // Built on first use: only processes that talk to sources (or check a URL) need it.

@@ -25,17 +25,20 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       API_DB_ROLE: 'sync_worker_api',
+      API_RATE_LIMIT: 600,
+      API_RATE_LIMIT_WINDOW: 60_000,
       SYNC_JWT_MAX_TTL: 86_400_000,
       SYNC_JWT_CLOCK_SKEW: 30_000,
       SYNC_CONCURRENCY_WOOCOMMERCE: 2,
       SYNC_CONCURRENCY_ODOO: 2,
       SYNC_CONCURRENCY_SHOPIFY: 2,
       SYNC_CONCURRENCY_MAINTENANCE: 1,
-      SYNC_BATCH_SIZE: 100,
+      SYNC_BATCH_SIZE: 1000,
       SYNC_PAGE_CONCURRENCY: 4,
       SYNC_MAX_ATTEMPTS: 8,
       SYNC_BACKOFF_BASE: 2000,
       SYNC_DELETE_GUARD: 0.5,
+      SYNC_ID_SCAN: 'auto',
       SYNC_STALL_TIMEOUT: 1_800_000,
       SYNC_HTTP_TIMEOUT: 30_000,
       SYNC_MAX_INLINE_RETRY_AFTER: 60_000,
@@ -169,6 +172,42 @@ describe('loadConfig', () => {
     ]);
     expect(configError({ DATABASE_URL, METRICS_PORT: '3000' }).issues).toEqual([
       'METRICS_PORT: must differ from PORT',
+    ]);
+  });
+
+  test('REDIS_CLUSTER_NODES: host:port seed nodes, and a QUEUE_PREFIX with a {hash tag}', () => {
+    const config = loadConfig({
+      DATABASE_URL,
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001 [::1]:7002',
+    });
+    expect(config.REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({ DATABASE_URL }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(configError({ DATABASE_URL, REDIS_CLUSTER_NODES: 'redis://a:6379' }).issues).toEqual([
+      'REDIS_CLUSTER_NODES: "redis://a:6379" is not host:port',
+    ]);
+    expect(configError({ DATABASE_URL, REDIS_CLUSTER_NODES: 'a:70000' }).issues).toEqual([
+      'REDIS_CLUSTER_NODES: "a:70000" is not host:port',
+    ]);
+    expect(configError({ DATABASE_URL, REDIS_CLUSTER_NODES: 'a:7000', QUEUE_PREFIX: 'sync' }).issues).toEqual(
+      [
+        'QUEUE_PREFIX: must hold a {hash tag} (e.g. {sync-worker}) with REDIS_CLUSTER_NODES, so each queue stays on one slot',
+      ],
+    );
+  });
+
+  test('API_RATE_LIMIT and its window', () => {
+    const defaults = loadConfig({ DATABASE_URL });
+    expect([defaults.API_RATE_LIMIT, defaults.API_RATE_LIMIT_WINDOW]).toEqual([600, 60_000]);
+    expect(loadConfig({ DATABASE_URL, API_RATE_LIMIT: '0', API_RATE_LIMIT_WINDOW: '10s' })).toMatchObject({
+      API_RATE_LIMIT: 0,
+      API_RATE_LIMIT_WINDOW: 10_000,
+    });
+    expect(configError({ DATABASE_URL, API_RATE_LIMIT_WINDOW: '500ms' }).issues).toEqual([
+      'API_RATE_LIMIT_WINDOW: must be at least 1s',
     ]);
   });
 

@@ -77,9 +77,12 @@ export interface Page {
    * record that existed throughout the run was yielded and nothing deleted
    * behind the cursor shifted the walk. Keyset walks on (updated, id) always
    * hold; WooCommerce's offset windows hold when no overlap check failed.
-   * The engine may then use the walk's own ids for the deletion diff instead
-   * of a second id pass (issue 7). Left undefined when the adapter cannot
-   * tell (a resumed walk, an incremental one).
+   * The engine then uses the walk's own ids for the deletion diff instead
+   * of a second id pass (src/sync/walk-ids.ts). `false` may come early, on
+   * any page, as soon as a check failed: the engine then starts the id scan
+   * alongside the rest of the walk. Left undefined when the adapter cannot
+   * tell (a resumed walk, an incremental one); the engine trusts it only for
+   * a walk it saw from the first page.
    */
   complete?: boolean;
 }

@@ -37,6 +37,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.ENTITY_NOT_SUPPORTED]: 422,
   [ErrorCodes.ADAPTER_NOT_FOUND]: 422,
   [ErrorCodes.EGRESS_DENIED]: 422,
+  [ErrorCodes.RATE_LIMITED]: 429,
   [ErrorCodes.HEADERS_TOO_LARGE]: 431,
   // A setting the API needs for this request is missing (e.g. SYNC_ENCRYPTION_KEY).
   [ErrorCodes.CONFIG_INVALID]: 503,

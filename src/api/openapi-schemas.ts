@@ -82,7 +82,17 @@ export const nextCursor = z
 /** The documented error responses of a route, by status. */
 export function errorResponses(...statuses: number[]): Record<number, unknown> {
   const schema = jsonSchema(errorBody);
-  return Object.fromEntries(statuses.map((s) => [s, { ...schema, description: `error (${s})` }]));
+  // Every authenticated route (401) may answer 429 RATE_LIMITED (API_RATE_LIMIT), with Retry-After.
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses;
+  return Object.fromEntries(
+    all.map((s) => [
+      s,
+      {
+        ...schema,
+        description: s === 429 ? 'RATE_LIMITED: retry after Retry-After seconds' : `error (${s})`,
+      },
+    ]),
+  );
 }
 
 export const responseOf = (schema: z.ZodType, description: string) => ({

@@ -15,6 +15,7 @@ import { acceptEmptyJsonBodies } from './json-body.js';
 import { provisionedUserHook } from './provisioned-user.js';
 import { createMetrics, observeHttp, registerMetricsRoute, type ApiMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
+import { registerRateLimit } from './rate-limit.js';
 import { registerActivityRoutes } from './routes/activity.js';
 import { registerConnectionLifecycleRoutes } from './routes/connection-lifecycle.js';
 import { registerConnectionRoutes } from './routes/connections.js';
@@ -98,6 +99,7 @@ export async function buildServer(
     async (api) => {
       api.addHook('onRequest', authHook(authenticate));
       api.addHook('onRequest', provisionedUserHook(ctx));
+      await registerRateLimit(api, runtime.redis, config, runtime.logger);
       api.addHook('preValidation', refuseUndeclaredInput);
       registerConnectionRoutes(api, ctx);
       registerConnectionLifecycleRoutes(api, ctx);

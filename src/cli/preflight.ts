@@ -20,7 +20,7 @@ export const PREFLIGHT_TIMEOUT_MS = 5_000;
 /**
  * Checks Postgres (and Redis when needed) at once, in parallel, each within
  * PREFLIGHT_TIMEOUT_MS, before a command writes anything: a failure names the
- * variable to fix (DATABASE_URL, REDIS_URL). When both fail, the error is
+ * variable to fix (DATABASE_URL, REDIS_URL or REDIS_CLUSTER_NODES). When both fail, the error is
  * Postgres's and its message mentions Redis's too.
  */
 export async function preflight(config: Config, needs: Needs): Promise<void> {
@@ -29,7 +29,7 @@ export async function preflight(config: Config, needs: Needs): Promise<void> {
       timeoutMs: PREFLIGHT_TIMEOUT_MS,
       migrated: needs.migrated ?? true,
     }),
-    needs.redis ? checkRedis(config.REDIS_URL, PREFLIGHT_TIMEOUT_MS) : Promise.resolve(),
+    needs.redis ? checkRedis(config, PREFLIGHT_TIMEOUT_MS) : Promise.resolve(),
   ]);
   if (postgres.status === 'rejected') {
     const err: unknown = postgres.reason;

@@ -56,7 +56,10 @@ export function databaseErrorOf(err: unknown): SyncWorkerError | null {
     ].includes(kind) ||
     /^(08|57P0)/.test(code) ||
     code === '53300' ||
-    /connection terminated|connection timeout|timeout expired/i.test(cause.message)
+    // P2028 "Unable to start a transaction in the given time": every pooled connection is busy.
+    /connection terminated|connection timeout|timeout expired|unable to start a transaction in the given time/i.test(
+      cause.message,
+    )
   ) {
     return new DependencyError(
       ErrorCodes.DATABASE_UNREACHABLE,

@@ -248,6 +248,7 @@ async function walk(
     state: await readWalkState(runtime.prisma, progressId),
     batchSize: runtime.config.SYNC_BATCH_SIZE,
     deleteGuard: runtime.config.SYNC_DELETE_GUARD,
+    idScan: runtime.config.SYNC_ID_SCAN,
     signal,
     log,
     observer,

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.js';
 import { errorMessage, SyncWorkerError } from '../errors.js';
 import { createPendingSync, endSyncIn } from '../sync/sync-lifecycle.js';
 import { withTimeout } from '../with-timeout.js';
+import { redisTargetOf } from './redis-connection.js';
 import { redisUnreachable } from './redis-errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { syncJobName } from './job-label.js';
@@ -50,7 +51,7 @@ async function notQueued(
   err: unknown,
 ): Promise<SyncWorkerError> {
   const reason = err instanceof Error && /did not answer/.test(err.message) ? err.message : errorMessage(err);
-  const typed = redisUnreachable(runtime.config.REDIS_URL, reason.replace(/\.$/, ''), err);
+  const typed = redisUnreachable(redisTargetOf(runtime.config), reason.replace(/\.$/, ''), err);
   if (!pending.created) return typed;
   await scope((db) =>
     endSyncIn(db, {

@@ -1,20 +1,16 @@
 import { DependencyError, ErrorCodes, SyncWorkerError, errorMessage } from '../errors.js';
+import type { RedisTarget } from './redis-connection.js';
 
-/** Where a Redis URL points, without its password: `host:port`. */
-export function redisTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 6379}`;
-  } catch {
-    return 'REDIS_URL';
-  }
-}
-
-export function redisUnreachable(url: string | undefined, reason: string, cause?: unknown): DependencyError {
+export function redisUnreachable(
+  target: RedisTarget | undefined,
+  reason: string,
+  cause?: unknown,
+): DependencyError {
+  const variable = target?.variable ?? 'REDIS_URL';
   return new DependencyError(
     ErrorCodes.REDIS_UNREACHABLE,
-    `cannot reach Redis${url ? ` at ${redisTarget(url)}` : ''} (${reason}): check REDIS_URL and that the server is running`,
-    'REDIS_URL',
+    `cannot reach Redis${target ? ` at ${target.where}` : ''} (${reason}): check ${variable} and that the server is running`,
+    variable,
     { cause },
   );
 }
@@ -27,7 +23,7 @@ export function redisErrorOf(err: unknown): DependencyError | null {
   if (err instanceof SyncWorkerError || !(err instanceof Error)) return null;
   if (
     err.name === 'MaxRetriesPerRequestError' ||
-    /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit)/.test(
+    /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Failed to refresh slots cache|None of startup nodes is available|Too many Cluster redirections)/.test(
       err.message,
     )
   ) {

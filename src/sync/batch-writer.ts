@@ -24,10 +24,33 @@ function lastOccurrences(records: CanonicalRecord[]): CanonicalRecord[] {
 }
 
 /**
+ * The batch as the one JSON parameter of upsert-records.sql and
+ * commit-batch.sql (expanded there by `jsonb_to_recordset`): the last
+ * occurrence of each external id, each record serialised once — that text is
+ * both the hash input and the stored jsonb.
+ */
+export function recordsParameter(records: CanonicalRecord[]): string {
+  const rowsJson = lastOccurrences(records).map((r) => {
+    const json = canonicalJson(r.data);
+    const updatedAt = r.sourceUpdatedAt ? `"${r.sourceUpdatedAt.toISOString()}"` : 'null';
+    return `{"external_id":${JSON.stringify(r.externalId)},"data":${json},"content_hash":"${sha256Hex(json)}","source_updated_at":${updatedAt}}`;
+  });
+  return `[${rowsJson.join(',')}]`;
+}
+
+/**
+ * What a batch's upsert did, from the rows it created and updated: the other
+ * records examined (duplicates inside one batch count once each) were unchanged.
+ */
+export function recordDelta(examined: number, created: number, updated: number): RecordDelta {
+  return { created, updated, unchanged: examined - created - updated };
+}
+
+/**
  * Writes one batch of records into `sync_record` with a single statement
- * (upsert-records.sql, the batch as one JSON parameter expanded by
- * `jsonb_to_recordset`), inside the caller's transaction. Unchanged rows
- * (equal content hash) are not rewritten.
+ * (upsert-records.sql), inside the caller's transaction. Unchanged rows
+ * (equal content hash) are not rewritten. (The engine's non-final batches
+ * write their records in commit-batch.sql, with their progress.)
  */
 export async function upsertRecords(
   tx: PrismaTx,
@@ -35,24 +58,13 @@ export async function upsertRecords(
   records: CanonicalRecord[],
 ): Promise<RecordDelta> {
   if (records.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const unique = lastOccurrences(records);
-  // Each record is serialised once: that text is both the hash input and the
-  // stored jsonb, spliced into the batch's one JSON parameter.
-  const rowsJson = unique.map((r) => {
-    const json = canonicalJson(r.data);
-    const updatedAt = r.sourceUpdatedAt ? `"${r.sourceUpdatedAt.toISOString()}"` : 'null';
-    return `{"external_id":${JSON.stringify(r.externalId)},"data":${json},"content_hash":"${sha256Hex(json)}","source_updated_at":${updatedAt}}`;
-  });
   const rows = await tx.$queryRawUnsafe<{ created: number; updated: number }[]>(
     loadSql('upsert-records'),
-    `[${rowsJson.join(',')}]`,
+    recordsParameter(records),
     target.connectionId,
     target.entityType,
     target.orgId,
     target.syncId,
   );
-  const created = rows[0]?.created ?? 0;
-  const updated = rows[0]?.updated ?? 0;
-  // Duplicates inside one page count once as examined items, as unchanged.
-  return { created, updated, unchanged: records.length - created - updated };
+  return recordDelta(records.length, rows[0]?.created ?? 0, rows[0]?.updated ?? 0);
 }

@@ -3,7 +3,14 @@ import type { PrismaClient, PrismaTx } from '../db/prisma.js';
 import { LostOwnershipError, SyncCancelledError, type StoppedStatus } from '../errors.js';
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { PhaseTimer, recordsWritten } from './batch-metrics.js';
-import { upsertRecords, type BatchTarget, type RecordDelta } from './batch-writer.js';
+import { loadSql } from '../db/sql/load-sql.js';
+import {
+  recordDelta,
+  recordsParameter,
+  upsertRecords,
+  type BatchTarget,
+  type RecordDelta,
+} from './batch-writer.js';
 import { applyDeletions, type DeletionOutcome } from './deletion-scan.js';
 import { FAILURE_SAMPLE_SIZE, readMetadata, type ItemFailure, type SyncMetadata } from './sync-metadata.js';
 
@@ -63,72 +70,124 @@ export interface BatchOutcome {
 }
 
 /**
- * One batch, one transaction: the records, the progress row (through Prisma)
- * and its `batch_process` log row commit together, so a crash never loses or
- * double-counts a batch. The progress update only matches the row while the
+ * One batch, one transaction: the records, the progress row (through the
+ * Prisma client) and its `batch_process` log row commit together, so a crash
+ * never loses or double-counts a batch. The progress row only moves while the
  * sync is `in_progress` at the batch number this worker last wrote; otherwise
- * (cancel, sweeper, another worker after a stalled-job recovery) the whole
- * batch rolls back and SyncCancelledError stops the walk. The final batch also
- * applies the deletion scan and advances the per-connection sync state.
+ * (cancel, sweeper, another worker after a stalled-job recovery) nothing of
+ * the batch is written and SyncCancelledError stops the walk.
+ *
+ * A batch before the last is one statement (commit-batch.sql: records,
+ * progress and log row in data-modifying CTEs behind the ownership guard),
+ * sent by `$queryRawUnsafe` outside any interactive transaction: a statement
+ * is its own transaction, and the interactive one's BEGIN and COMMIT round
+ * trips were most of what a batch paid besides its records. The final batch
+ * keeps an interactive transaction: it also applies the deletion scan (read
+ * the live mirror, diff, mark) and advances the per-connection sync state.
  */
 export async function commitBatch(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
-  const timer = new PhaseTimer();
-  const { state } = input;
   try {
-    const outcome = await prisma.$transaction(
-      async (tx) => {
-        timer.mark('begin');
-        const written = await upsertRecords(tx, input.target, input.records);
-        timer.mark('records');
-
-        let deletion: DeletionOutcome | undefined;
-        if (input.final && input.sourceIds) {
-          deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
-          timer.mark('deletions');
-        }
-        const next = nextState(input, written, deletion);
-        // RETURNING the triggers' figures costs nothing more than the update itself.
-        const updated = await tx.syncProgress.updateManyAndReturn({
-          where: { id: state.progressId, status: 'in_progress', batchNumber: state.batchNumber },
-          select: { etaSeconds: true, speedItemsPerMin: true },
-          data: {
-            processedCount: next.processedCount,
-            failedCount: next.failedCount,
-            totalItems: next.totalItems,
-            currentItem: next.processedCount + next.failedCount,
-            batchNumber: next.batchNumber,
-            metadata: next.metadata as object,
-          },
-        });
-        if (updated.length !== 1) throw new LostOwnershipError(input.target.syncId);
-        timer.mark('progress');
-        // The batch's log row: a tagged query (a Prisma create costs twice as much per batch).
-        await tx.$executeRaw`
-          INSERT INTO sync_activity_log (org_id, sync_id, entity_type, action, status, record_count, user_id)
-          VALUES (${input.target.orgId}::uuid, ${input.target.syncId}, ${input.target.entityType}::sync_entity_type,
-                  'batch_process', 'in_progress', ${input.records.length + input.failures.length},
-                  ${input.userId}::uuid)`;
-        timer.mark('log');
-        if (input.final) {
-          await advanceSyncState(tx, input.target, next.metadata);
-          timer.mark('state');
-        }
-        const figures = {
-          etaSeconds: updated[0]!.etaSeconds,
-          speedItemsPerMin:
-            updated[0]!.speedItemsPerMin === null ? null : Number(updated[0]!.speedItemsPerMin),
-        };
-        return { state: next, figures, written, deletion, phases: timer.phases };
-      },
-      { timeout: 120_000, maxWait: 30_000 },
-    );
-    timer.mark('commit');
+    const outcome = input.final ? await commitFinal(prisma, input) : await commitOne(prisma, input);
     countRecords(outcome, input.failures.length);
     return outcome;
   } catch (err) {
     if (err instanceof LostOwnershipError) throw await whyLost(prisma, input);
     throw err;
   }
+}
+
+const NOTHING_WRITTEN: RecordDelta = { created: 0, updated: 0, unchanged: 0 };
+
+/** A batch before the last: one statement. */
+async function commitOne(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
+  const timer = new PhaseTimer();
+  // The statement adds its own records' outcome to the delta it is given.
+  const before = nextState(input, NOTHING_WRITTEN, undefined);
+  const row = await writeBatch(prisma, input, recordsParameter(input.records), input.records.length, before);
+  timer.mark('write');
+  const written = recordDelta(input.records.length, row.created, row.updated);
+  return {
+    state: nextState(input, written, undefined),
+    figures: figuresOf(row),
+    written,
+    phases: timer.phases,
+  };
+}
+
+/** The last batch: records, deletions, progress + log row and the sync state, in one interactive transaction. */
+async function commitFinal(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
+  const timer = new PhaseTimer();
+  const outcome = await prisma.$transaction(
+    async (tx) => {
+      timer.mark('begin');
+      const written = await upsertRecords(tx, input.target, input.records);
+      timer.mark('records');
+      let deletion: DeletionOutcome | undefined;
+      if (input.sourceIds) {
+        deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
+        timer.mark('deletions');
+      }
+      const next = nextState(input, written, deletion);
+      // The same statement with no records: the guarded progress update and the log row.
+      const row = await writeBatch(tx, input, '[]', 0, next);
+      timer.mark('progress');
+      await advanceSyncState(tx, input.target, next.metadata);
+      timer.mark('state');
+      return { state: next, figures: figuresOf(row), written, deletion, phases: timer.phases };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  timer.mark('commit');
+  return outcome;
+}
+
+interface WriteRow {
+  created: number;
+  updated: number;
+  eta_seconds: number | null;
+  speed_items_per_min: number | null;
+}
+
+/**
+ * commit-batch.sql: `recordsJson`'s records, the progress row moved to `next`
+ * (whose delta does not yet count those records) and the log row. Throws
+ * LostOwnershipError, having written nothing, when the guard does not match.
+ */
+async function writeBatch(
+  db: PrismaClient | PrismaTx,
+  input: BatchInput,
+  recordsJson: string,
+  examined: number,
+  next: WalkState,
+): Promise<WriteRow> {
+  const { target, state } = input;
+  const rows = await db.$queryRawUnsafe<WriteRow[]>(
+    loadSql('commit-batch'),
+    recordsJson,
+    target.connectionId,
+    target.entityType,
+    target.orgId,
+    target.syncId,
+    state.progressId,
+    state.batchNumber,
+    next.processedCount,
+    next.failedCount,
+    next.totalItems,
+    JSON.stringify(next.metadata),
+    examined,
+    input.records.length + input.failures.length,
+    input.userId,
+  );
+  if (rows.length !== 1) throw new LostOwnershipError(target.syncId);
+  return rows[0]!;
+}
+
+/** What the triggers computed on the batch's progress update (read back, never computed here). */
+function figuresOf(row: WriteRow): BatchOutcome['figures'] {
+  return {
+    etaSeconds: row.eta_seconds,
+    speedItemsPerMin: row.speed_items_per_min === null ? null : Number(row.speed_items_per_min),
+  };
 }
 
 function nextState(

@@ -68,7 +68,8 @@ export interface SyncEnd {
 export interface SyncObserver {
   onStart(start: SyncStart): void;
   onBatch(progress: BatchProgress): void;
-  onPhase(phase: SyncPhase, detail?: { ids?: number }): void;
+  /** `finishing` of a full sync: the source's ids for the deletion diff, and whether the walk or an id scan gave them. */
+  onPhase(phase: SyncPhase, detail?: { ids?: number; from?: 'walk' | 'scan' }): void;
   onRateLimitWait(wait: RateLimitWait): void;
   /** The run is over (whatever the outcome); resolves once everything reported has been written. */
   onEnd(end: SyncEnd): Promise<void>;

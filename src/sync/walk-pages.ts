@@ -4,11 +4,12 @@ import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
-import { collectSourceIds } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
 import { markPhase } from './sync-lifecycle.js';
+import { ReadyPages } from './ready-pages.js';
 import { silentObserver, type SyncObserver } from './sync-observer.js';
 import type { ItemFailure } from './sync-metadata.js';
+import { WalkIds } from './walk-ids.js';
 
 export interface WalkOptions {
   prisma: PrismaClient;
@@ -16,12 +17,14 @@ export interface WalkOptions {
   target: BatchTarget;
   userId: string | null;
   state: WalkState;
-  /** Records per batch transaction (SYNC_BATCH_SIZE). */
+  /** Most records per batch transaction (SYNC_BATCH_SIZE): whole pages, at least one. */
   batchSize: number;
   deleteGuard: number;
+  /** SYNC_ID_SCAN: `always` reads every id again after the walk (walk-ids.ts). @defaultValue 'auto' */
+  idScan?: 'auto' | 'always';
   /**
    * The sync's signal (cancel, timeout, shutdown): aborts page fetches and
-   * the id scan at once; checked between pages, where the walk lets the
+   * the id scan at once; checked between batches, where the walk lets the
    * batch in flight commit and then throws the signal's reason.
    */
   signal: AbortSignal;
@@ -31,14 +34,18 @@ export interface WalkOptions {
 }
 
 /**
- * Pages → batches, one transaction each, in order. A batch is one page, or
- * ⌈batchSize / adapter.maxPageSize⌉ pages when the batch size is larger than
- * what the source returns per request. The next page is mapped while the
- * previous batch commits (never more than one commit in flight, so the
- * progress row still advances batch by batch). The last page carries the
- * deletion scan of a full sync and completes the sync. Page mapping
- * (map-page.ts) and the deletion check (deletion-scan.ts) are shared with the
- * preview, which computes the same delta without writing.
+ * Pages → batches, one transaction each, in order, by group commit
+ * (ready-pages.ts): pages are fetched (SYNC_PAGE_CONCURRENCY ahead) and
+ * mapped as they come, also while a batch commits; each batch takes the
+ * pages ready when the previous commit ends, up to `batchSize` records
+ * (whole pages, at least one), and never waits for more while a page is
+ * ready. A fast source makes few large batches; a slow one commits, and so
+ * moves the progress row, page by page. The last batch of a full sync
+ * carries the source's ids for the deletion diff (walk-ids.ts: the walk's
+ * own ids when it saw a consistent snapshot, else an id scan run alongside
+ * the walk) and completes the sync. Page mapping (map-page.ts) and
+ * the deletion check (deletion-scan.ts) are shared with the preview, which
+ * computes the same delta without writing.
  */
 export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const { adapter, target, log } = options;
@@ -46,13 +53,14 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
   const meta = options.state.metadata;
   const mode = meta.mode ?? 'full';
   let state = options.state;
-  let maxSeen = meta.maxSeen ?? null;
-  let inFlight: Promise<BatchOutcome> | undefined;
+  // The deletion diff's ids (issue 7: no serial second pass when the walk can vouch for them).
+  const walkIds = new WalkIds(adapter, target.entityType, options.signal, {
+    full: mode === 'full',
+    resumed: meta.checkpoint != null,
+    alwaysScan: options.idScan === 'always',
+  });
 
-  const settle = async (): Promise<void> => {
-    if (!inFlight) return;
-    const outcome = await inFlight;
-    inFlight = undefined;
+  const report = (outcome: BatchOutcome): void => {
     state = outcome.state;
     observer.onBatch({
       batchNumber: state.batchNumber,
@@ -79,70 +87,103 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     );
   };
 
+  const pageSize = Math.min(options.batchSize, adapter.maxPageSize);
+  // Room for two full batches of pages: the walk keeps fetching while one commits.
+  const ready = new ReadyPages(2 * Math.max(1, Math.ceil(options.batchSize / pageSize)), options.signal);
+  // Stops the page walk's requests when the walk ends early (a failed commit).
+  const stop = new AbortController();
+  const fetching = fetchPages(
+    options,
+    mode,
+    pageSize,
+    AbortSignal.any([options.signal, stop.signal]),
+    ready,
+    walkIds,
+  );
   try {
-    const pages = adapter.pages({
-      entity: target.entityType,
-      mode,
-      since: meta.since ?? null,
-      checkpoint: meta.checkpoint ?? null,
-      pageSize: Math.min(options.batchSize, adapter.maxPageSize),
-      signal: options.signal,
-    });
-    const pagesPerBatch = Math.max(1, Math.ceil(options.batchSize / adapter.maxPageSize));
-    let group: { pages: number; records: CanonicalRecord[]; failures: ItemFailure[] } = {
-      pages: 0,
-      records: [],
-      failures: [],
-    };
-    for await (const page of pages) {
-      if (options.signal.aborted) {
-        await settle();
-        throw options.signal.reason;
-      }
-      const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
-      maxSeen = mapped.maxSeen;
-      group.pages += 1;
-      group.records.push(...mapped.records);
-      group.failures.push(...mapped.failures);
-      if (group.pages < pagesPerBatch && !page.done) continue;
-      const batch = group;
-      group = { pages: 0, records: [], failures: [] };
+    for (;;) {
+      const batch = await ready.take(options.batchSize);
+      if (!batch) break;
+      const { page, maxSeen } = batch.last;
       let sourceIds: string[] | undefined;
+      let idsFrom: 'walk' | 'scan' | undefined;
       if (page.done && mode === 'full') {
-        // The scan may take a while: say so on the progress row (after the batch in flight).
-        await settle();
-        await markPhase(options.prisma, state.progressId, 'deletion scan');
-        observer.onPhase('deletion scan');
-        sourceIds = await collectSourceIds(adapter, target.entityType, options.signal);
+        idsFrom = walkIds.sourceOf(page);
+        if (idsFrom === 'scan') {
+          // The scan may still run: say so on the progress row.
+          await markPhase(options.prisma, state.progressId, 'deletion scan');
+          observer.onPhase('deletion scan');
+        }
+        sourceIds = await walkIds.idsFor(page);
       }
-      if (page.done) observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length } : undefined);
-      await settle();
-      inFlight = commitBatch(options.prisma, {
-        target,
-        state,
-        userId: options.userId,
-        records: batch.records,
-        failures: batch.failures,
-        checkpoint: page.checkpoint,
-        maxSeen,
-        final: page.done,
-        ...(sourceIds ? { sourceIds } : {}),
-        deleteGuard: options.deleteGuard,
-      });
-      // Keep a rejection handled until settle() awaits it.
-      inFlight.catch(() => undefined);
       if (page.done) {
-        await settle();
-        return state;
+        observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length, from: idsFrom! } : undefined);
       }
+      report(
+        await commitBatch(options.prisma, {
+          target,
+          state,
+          userId: options.userId,
+          records: batch.records,
+          failures: batch.failures,
+          checkpoint: page.checkpoint,
+          maxSeen,
+          final: page.done,
+          ...(sourceIds ? { sourceIds } : {}),
+          deleteGuard: options.deleteGuard,
+        }),
+      );
+      if (page.done) return state;
     }
   } finally {
-    // Never leave a commit running behind the caller's back.
-    if (inFlight) await inFlight.catch(() => undefined);
+    // Never leave the page walk running behind the caller's back.
+    ready.close();
+    stop.abort();
+    walkIds.close();
+    await fetching;
   }
   throw new SyncWorkerError(
     ErrorCodes.SOURCE_BAD_RESPONSE,
     `the ${target.entityType} page walk ended without a last page`,
     { retry: 'retryable' },
   );
+}
+
+/** The page walk: fetches and maps pages into `ready` until the last one, or the walk fails. Never throws. */
+async function fetchPages(
+  options: WalkOptions,
+  mode: 'full' | 'incremental',
+  pageSize: number,
+  signal: AbortSignal,
+  ready: ReadyPages,
+  walkIds: WalkIds,
+): Promise<void> {
+  const { adapter, target } = options;
+  const meta = options.state.metadata;
+  let maxSeen = meta.maxSeen ?? null;
+  try {
+    const pages = adapter.pages({
+      entity: target.entityType,
+      mode,
+      since: meta.since ?? null,
+      checkpoint: meta.checkpoint ?? null,
+      pageSize,
+      signal,
+    });
+    for await (const page of pages) {
+      const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
+      maxSeen = mapped.maxSeen;
+      walkIds.see(page, idsOf(mapped.records, mapped.failures));
+      const pushed = await ready.push({ page, records: mapped.records, failures: mapped.failures, maxSeen });
+      if (!pushed || page.done) break;
+    }
+    ready.end();
+  } catch (err) {
+    ready.fail(err);
+  }
+}
+
+function* idsOf(records: readonly CanonicalRecord[], failures: readonly ItemFailure[]): Iterable<string> {
+  for (const r of records) yield r.externalId;
+  for (const f of failures) yield f.externalId;
 }

@@ -135,14 +135,16 @@ export class JobReporter implements SyncObserver {
     );
   }
 
-  onPhase(phase: SyncPhase, detail?: { ids?: number }): void {
+  onPhase(phase: SyncPhase, detail?: { ids?: number; from?: 'walk' | 'scan' }): void {
     this.report({ phase });
     if (phase === 'deletion scan') this.line('deletion scan: reading every id the source has now');
     if (phase === 'finishing') {
       this.line(
         detail?.ids === undefined
           ? 'last page read: the last batch commits'
-          : `deletion scan done: ${count.format(detail.ids)} ids at the source; the last batch commits`,
+          : detail.from === 'walk'
+            ? `last page read: the walk met all ${count.format(detail.ids)} ids at the source (no id scan needed); the last batch commits`
+            : `deletion scan done: ${count.format(detail.ids)} ids at the source; the last batch commits`,
       );
     }
   }

@@ -113,7 +113,17 @@ export async function startWorkers(runtime: Runtime, options: StartWorkersOption
           { timeoutMs: config.SYNC_SHUTDOWN_TIMEOUT },
           'shutdown timeout: closing workers by force',
         );
-        await Promise.all(workers.map((w) => w.close(true)));
+        // A close already under way is not restarted by close(true) (BullMQ returns the same
+        // promise): bound it too, so a connection that never answers (a Redis Cluster node
+        // killed under a blocking command) cannot keep the process from exiting.
+        const forced = await Promise.race([
+          Promise.all(workers.map((w) => w.close(true))).then(() => 'closed' as const),
+          new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), config.SYNC_SHUTDOWN_TIMEOUT);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (forced === 'timeout') logger.warn('workers did not close: leaving their connections to the exit');
       }
       cancelWatch.stop();
       logger.info('workers closed');

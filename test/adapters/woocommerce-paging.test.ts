@@ -137,7 +137,7 @@ describe('scanIds (deletion scans)', () => {
     expect(live.filter((id) => !scanned.includes(id))).toEqual([]); // none missed: none wrongly deleted
     expect(scanned.filter((id) => !live.includes(id)).every((id) => deletedBehind.has(id))).toBe(true);
     const scans = server.requests.filter((r) => r.route === 'customers');
-    expect(scans.slice(1).every((r) => r.query.per_page === '100')).toBe(true); // 95 new + 5 overlap
+    expect(scans.slice(1).every((r) => r.query.per_page === '100')).toBe(true); // 99 new + 1 overlap
     expect(
       scans.every(
         (r) => r.query._fields === 'id' && r.query.orderby === 'id' && Number(r.query.per_page) <= 100,

@@ -56,6 +56,8 @@ export function apiEnv(db: { url: string }, redis: { url: string; prefix: string
     SYNC_EGRESS_ALLOW: LOOPBACK_ALLOW,
     BULL_BOARD_USER: BOARD_USER,
     BULL_BOARD_PASSWORD: BOARD_PASSWORD,
+    // The per-user limit runs on every request but never trips (rate-limit.test.ts sets a tiny one).
+    API_RATE_LIMIT: '100000',
   };
 }
 

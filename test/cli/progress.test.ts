@@ -19,7 +19,7 @@ function gate() {
 
 beforeAll(async () => {
   assertCliBuilt();
-  h = await createSyncHarness('cliprogress', { SYNC_BATCH_SIZE: '50' });
+  h = await createSyncHarness('cliprogress', { SYNC_BATCH_SIZE: '50', SYNC_ID_SCAN: 'always' });
   fake = await startFakeWooCommerce({ customers: 230, seed: 11 });
   connectionId = (
     await h.addConnection({

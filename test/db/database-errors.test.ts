@@ -164,6 +164,26 @@ describe('databaseErrorOf', () => {
     }
   });
 
+  test('a transaction that cannot get a pooled connection in time is DATABASE_UNREACHABLE (503), not a bug', async () => {
+    const prisma = createPrisma(migrated.url, { poolSize: 1 });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const holder = prisma.$transaction(async () => held, { timeout: 10_000 });
+      const err = await prisma
+        .$transaction(async (tx) => tx.syncProgress.count(), { maxWait: 100 })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      release();
+      await holder;
+      expect(databaseErrorOf(err)).toMatchObject({ code: 'DATABASE_UNREACHABLE', retry: 'retryable' });
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
   test('leaves what is not a database error alone', () => {
     expect(databaseErrorOf(new Error('boom'))).toBeNull();
     expect(databaseErrorOf('text')).toBeNull();

@@ -108,6 +108,8 @@ describe('columns', () => {
       // Added by DESIGN.md: the worker's status, and the source connection (later migration).
       ['status', 'sync_status_type', false, "'in_progress'::sync_status_type"],
       ['connection_id', 'uuid', true, null],
+      // The ETA trigger's moving window (migration …_eta_window, issue 7).
+      ['progress_samples', 'jsonb', false, "'[]'::jsonb"],
     ],
     sync_activity_log: [
       ['id', 'uuid', false, 'gen_random_uuid()'],

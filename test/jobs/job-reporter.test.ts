@@ -23,7 +23,11 @@ let h: SyncHarness;
 const fakeStore = useFakeStore();
 
 beforeAll(async () => {
-  h = await createSyncHarness('reporter', { SYNC_BATCH_SIZE: '50', SYNC_MAX_ATTEMPTS: '2' });
+  h = await createSyncHarness('reporter', {
+    SYNC_BATCH_SIZE: '50',
+    SYNC_ID_SCAN: 'always',
+    SYNC_MAX_ATTEMPTS: '2',
+  });
   await h.startWorkers();
 });
 

@@ -123,8 +123,8 @@ export class WooCommerceAdapter implements SourceAdapter {
       fetchWindow: (offset, limit, s) =>
         this.items(route, { _fields: 'id', ...ID_ORDER, per_page: limit, offset }, s),
       route: route.path,
-      pageItems: WOO_MAX_PER_PAGE - 5,
-      overlap: 5,
+      pageItems: WOO_MAX_PER_PAGE - ID_OVERLAP,
+      overlap: ID_OVERLAP,
       prefetch: this.concurrency,
       limit: this.limit,
       start,
@@ -213,8 +213,9 @@ export class WooCommerceAdapter implements SourceAdapter {
         items: page.items,
         checkpoint: { v: 1, walk: 'id', ...page.position },
         done: page.done,
-        // Every record that existed throughout was met when no continuity check failed from the start.
-        ...(page.done && !checkpoint ? { complete: page.continuous } : {}),
+        // Every record that existed throughout was met when no continuity check failed from the
+        // start; a failed one is said at once, so the engine can start its id scan alongside.
+        ...(checkpoint ? {} : !page.continuous ? { complete: false } : page.done ? { complete: true } : {}),
       };
     }
   }
@@ -235,13 +236,21 @@ export class WooCommerceAdapter implements SourceAdapter {
 }
 
 /**
+ * Records re-read before the position of an id walk: the one at the position
+ * (`lastId`) is all the continuity check needs (the window is trusted when it
+ * starts at or before `lastId`). A larger overlap only absorbs deletions
+ * behind the cursor without a step back, at the price of requests: with 5, a
+ * walk of 20,000 customers needed 211 pages instead of 203 (issue 7).
+ */
+export const ID_OVERLAP = 1;
+
+/**
  * New items per page (the batch size, within per_page ≤ 100 once the overlap
  * is added) and the overlap re-read before the position.
  */
 export function pageShape(pageSize: number): { pageItems: number; overlap: number } {
   const size = Math.max(1, Math.floor(pageSize) || 1);
-  const overlap = size >= 20 ? 5 : Math.max(1, Math.floor(size / 4));
-  return { pageItems: Math.min(size, WOO_MAX_PER_PAGE - overlap), overlap };
+  return { pageItems: Math.min(size, WOO_MAX_PER_PAGE - ID_OVERLAP), overlap: ID_OVERLAP };
 }
 
 function incrementalQuery(fields: string | undefined, after: string, limit: number): WooQuery {

@@ -22,9 +22,12 @@ import { itemId, type IdPosition } from './checkpoint.js';
  *    appear at the end.
  * 4. Once the first window has answered, the next `prefetch − 1` windows are
  *    fetched speculatively (p-limit bounds the requests); each is still
- *    checked for continuity when consumed, and discarded after a step-back. A short (final) page that was fetched
- *    speculatively is fetched again, so "done" is judged on a fresh answer.
- * 5. Done when a trusted window holds fewer raw items than requested.
+ *    checked for continuity when consumed, and discarded after a step-back.
+ * 5. Done when a trusted window holds fewer raw items than requested, be it
+ *    speculative: trusted at its fetch time, it held every id above `lastId`
+ *    that existed then, so every record present throughout the walk was met
+ *    (fetching it again cost a request and a round trip at the end of every
+ *    walk, issue 7). Records added after it was fetched are the next run's.
  */
 export interface IdWalkOptions {
   /** Raw items from `offset`, at most `limit`, in ascending id order. */
@@ -55,8 +58,6 @@ interface Window {
   start: number;
   limit: number;
   promise: Promise<unknown[]>;
-  /** Requested before the previous window was consumed. */
-  speculative: boolean;
 }
 
 export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPage> {
@@ -65,7 +66,7 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   /** Windows by the position offset they serve. */
   const windows = new Map<number, Window>();
-  const request = (offset: number, speculative: boolean): Window => {
+  const request = (offset: number): Window => {
     let window = windows.get(offset);
     if (!window) {
       const start = Math.max(0, offset - overlap);
@@ -75,7 +76,7 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
         return options.fetchWindow(start, limit, signal);
       });
       promise.catch(() => undefined); // consumed (and rethrown) when its turn comes
-      window = { start, limit, promise, speculative };
+      window = { start, limit, promise };
       windows.set(offset, window);
     }
     return window;
@@ -87,9 +88,9 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
   let continuous = true;
   try {
     for (;;) {
-      const current = request(position.offset, false);
+      const current = request(position.offset);
       // Speculate only once the source has answered (a bad key fails one request, not a burst).
-      if (answered) for (let i = 1; i < options.prefetch; i++) request(position.offset + i * pageItems, true);
+      if (answered) for (let i = 1; i < options.prefetch; i++) request(position.offset + i * pageItems);
       const raw = await current.promise;
       answered = true;
       windows.delete(position.offset);
@@ -106,10 +107,6 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
       }
       stepBack = pageItems + overlap;
       const done = raw.length < limit;
-      if (done && current.speculative) {
-        windows.clear(); // judge the end on a fresh answer
-        continue;
-      }
       const items = raw.filter((_, i) => ids[i]! > position.lastId);
       position = { offset: start + raw.length, lastId: Math.max(position.lastId, ids.at(-1) ?? 0) };
       for (const key of windows.keys()) if (key < position.offset) windows.delete(key);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
 import { checkDatabase } from '../../db/check-database.js';
 import { createDatabaseIfMissing } from '../../db/migrate/create-database.js';
 import { defaultMigrationsDir } from '../../db/migrate/migration-files.js';
@@ -10,6 +10,15 @@ import { runCommand } from '../run-command.js';
 
 /** A migration's WARNING (e.g. what a DBA must run), on stderr: stdout holds the result. */
 const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+
+/**
+ * Where `migrate` connects: DATABASE_DIRECT_URL when set (DATABASE_URL may name PgBouncer in
+ * transaction mode, which cannot keep the session-level advisory lock migrations take), else
+ * DATABASE_URL.
+ */
+export function migrationUrl(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_DIRECT_URL'>): string {
+  return config.DATABASE_DIRECT_URL ?? config.DATABASE_URL;
+}
 
 /** The up-front check of `migrate`: the server answers (the schema may be empty). */
 function checkServer(databaseUrl: string): Promise<void> {
@@ -25,15 +34,15 @@ export function registerMigrate(program: Command): void {
     .option('--dir <path>', 'migrations folder', defaultMigrationsDir)
     .option(
       '--create-database',
-      'create the database DATABASE_URL names when it does not exist (needs CREATEDB)',
+      'create the database DATABASE_DIRECT_URL (or DATABASE_URL) names when it does not exist (needs CREATEDB)',
     )
     .action(
       runCommand(async (opts: { json?: boolean; dir: string; createDatabase?: boolean }) => {
         const config = loadConfig();
-        if (opts.createDatabase) await createDatabaseIfMissing(config.DATABASE_URL, PREFLIGHT_TIMEOUT_MS);
-        await checkServer(config.DATABASE_URL);
+        if (opts.createDatabase) await createDatabaseIfMissing(migrationUrl(config), PREFLIGHT_TIMEOUT_MS);
+        await checkServer(migrationUrl(config));
         const result = await migrateUp({
-          databaseUrl: config.DATABASE_URL,
+          databaseUrl: migrationUrl(config),
           migrationsDir: opts.dir,
           onWarning: warn,
         });
@@ -57,9 +66,9 @@ export function registerMigrate(program: Command): void {
     .action(
       runCommand(async (opts: { json?: boolean; dir: string; to?: string; all?: boolean }) => {
         const config = loadConfig();
-        await checkServer(config.DATABASE_URL);
+        await checkServer(migrationUrl(config));
         const result = await migrateDown({
-          databaseUrl: config.DATABASE_URL,
+          databaseUrl: migrationUrl(config),
           migrationsDir: opts.dir,
           onWarning: warn,
           ...(opts.to !== undefined ? { to: opts.to } : {}),
