@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { reliabilitySuite } from './vitest.reliability.config.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The reliability suite has its own run: npm run test:reliability (vitest.reliability.config.ts).
-    exclude: ['test/reliability/**', '**/node_modules/**'],
+    // The reliability suite's rounds have their own run: npm run test:reliability.
+    exclude: [...reliabilitySuite, '**/node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each test file has its own database and Redis prefix, so files run in parallel.
     pool: 'forks',

@@ -1,12 +1,18 @@
-// The concurrent suite: N (1,000) `customer` full syncs enqueued at once
-// through enqueueSync, over N connections (about 10 orgs) to one fake store,
-// run by in-process workers with a raised SYNC_CONCURRENCY_WOOCOMMERCE.
-// Measures enqueue time, time until all ended, syncs/s and records/s, and
-// prints (does not assert) that every sync completed exactly once.
+// The concurrent suite: three `sync-worker worker` processes (bin/sync-worker.js, as installed)
+// share N (1,000) distinct (connection, entity) syncs — C connections × 5 entities over O
+// organisations, each organisation with a fake WooCommerce store of its own (all in one separate
+// process, every answer after a latency). Midway one worker gets `kill -9` and another SIGTERM;
+// each is replaced by a new process. Measures jobs/s, enqueue → completion and batch commit
+// latency under contention (from the workers' debug `batch committed` lines), and checks every
+// sync completed exactly once, records = source for every pair, no store's request budget was
+// exceeded in any calendar second (from the stores' own arrival times), and no job is left.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import pg from 'pg';
+import type { SyncEntityType } from '../src/generated/prisma/enums.js';
 import { loadConfig } from '../src/config.js';
 import { createConnection } from '../src/connections/connection-repository.js';
 import { parseEncryptionKey } from '../src/connections/credentials-cipher.js';
@@ -14,99 +20,208 @@ import { createLogger } from '../src/logger.js';
 import { enqueueSync } from '../src/queues/enqueue-sync.js';
 import { QueueNames } from '../src/queues/queue-names.js';
 import { createRuntime } from '../src/runtime.js';
-import { startWorkers } from '../src/workers/start-workers.js';
-import {
-  BENCH_RATE_LIMIT_PER_SECOND,
-  createBenchDatabase,
-  startFakeStoreProcess,
-  BENCH_EGRESS_ALLOW,
-} from './bench-env.js';
+import { BENCH_EGRESS_ALLOW, createBenchDatabase } from './bench-env.js';
+import { STORE_ENTITIES } from './concurrent-stores.js';
 import { adminUrl, percentile, printTable, redisUrl } from './stats.js';
 
 const key = 'b'.repeat(64);
-const ORGS = 10;
-const TIMEOUT_MS = 5 * 60_000;
+const TIMEOUT_MS = 10 * 60_000;
+/** The default request budget of a WooCommerce store (src/adapters/woocommerce/settings.ts). */
+const BUDGET_PER_SECOND = 10;
+const bin = fileURLToPath(new URL('../bin/sync-worker.js', import.meta.url));
 
 export interface ConcurrentOptions {
-  syncs: number;
-  storeCustomers: number;
+  connections: number;
+  orgs: number;
+  workers: number;
   concurrency: number;
-  poolSize: number;
+  latencyMs: number;
+}
+
+interface Store {
+  url: string;
+  consumerKey: string;
+  consumerSecret: string;
+  counts: Record<string, number>;
+}
+
+/** A worker process whose pino lines are kept (for `batch committed`). */
+class WorkerProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly commitsMs: number[] = [];
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, [bin, 'worker'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        if (!line.includes('batch committed')) return;
+        try {
+          const { phasesMs } = JSON.parse(line) as { phasesMs?: Record<string, number> };
+          if (phasesMs) this.commitsMs.push(Object.values(phasesMs).reduce((s, v) => s + v, 0));
+        } catch {
+          // not a JSON line
+        }
+      });
+    }
+    this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
+  }
 }
 
 export async function concurrentSyncs(o: ConcurrentOptions) {
+  const syncs = o.connections * STORE_ENTITIES.length;
   console.log(
-    `\nconcurrent suite: ${o.syncs} customer full syncs at once, store of ${o.storeCustomers} customers, ` +
-      `SYNC_CONCURRENCY_WOOCOMMERCE=${o.concurrency}, Prisma pool ${o.poolSize}, ${ORGS} orgs`,
+    `\nconcurrent suite: ${o.workers} worker processes, ${syncs} syncs (${o.connections} connections × ` +
+      `${STORE_ENTITIES.length} entities, ${o.orgs} orgs, one store each, ${o.latencyMs} ms per answer), ` +
+      `SYNC_CONCURRENCY_WOOCOMMERCE=${o.concurrency} per process; kill -9 and SIGTERM midway`,
   );
   const db = await createBenchDatabase(adminUrl);
-  const store = await startFakeStoreProcess(o.storeCustomers);
-  const config = loadConfig({
+  const storesProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./fake-stores-process.ts', import.meta.url)),
+      String(o.orgs),
+      String(o.latencyMs),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const storeLines = createInterface({ input: storesProcess.stdout! })[Symbol.asyncIterator]();
+  const stores = JSON.parse((await storeLines.next()).value as string) as Store[];
+
+  const prefix = `{sw-bench-${randomUUID().slice(0, 8)}}`;
+  const env: Record<string, string> = {
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
-    QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
+    QUEUE_PREFIX: prefix,
     SYNC_ENCRYPTION_KEY: key,
     SYNC_EGRESS_ALLOW: BENCH_EGRESS_ALLOW,
     SYNC_CONCURRENCY_WOOCOMMERCE: String(o.concurrency),
-    LOG_LEVEL: 'warn',
-  });
-  const runtime = createRuntime(config, { logger: createLogger('warn'), poolSize: o.poolSize });
+    SYNC_JOB_LOCK_DURATION: '5s',
+    SYNC_SHUTDOWN_TIMEOUT: '20s',
+    LOG_LEVEL: 'debug',
+  };
+  const config = loadConfig({ ...env, LOG_LEVEL: 'warn' });
+  const runtime = createRuntime(config, { logger: createLogger('warn'), poolSize: 16 });
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
-  const workers = await startWorkers(runtime, { encryptionKey: parseEncryptionKey(key), maintenance: false });
-  let failedAttempts = 0;
-  for (const w of workers.workers) w.on('failed', () => failedAttempts++);
+  const workers: WorkerProcess[] = [];
   try {
-    const orgs = Array.from({ length: ORGS }, () => randomUUID());
+    const orgs = Array.from({ length: o.orgs }, () => randomUUID());
     const limit = pLimit(8);
-    const connectionIds = await Promise.all(
-      Array.from({ length: o.syncs }, (_, i) =>
+    const connections = await Promise.all(
+      Array.from({ length: o.connections }, (_, i) =>
         limit(async () => {
+          const store = stores[i % o.orgs]!;
           const c = await createConnection(runtime.prisma, parseEncryptionKey(key), {
-            orgId: orgs[i % ORGS],
+            orgId: orgs[i % o.orgs]!,
             type: 'woocommerce',
             name: `bench-${i}`,
             baseUrl: store.url,
             credentials: { key: store.consumerKey, secret: store.consumerSecret },
-            settings: { authMode: 'query', rateLimitPerSecond: BENCH_RATE_LIMIT_PER_SECOND },
+            // The default budget (10 requests/s per store): shared by the store's connections.
+            settings: { authMode: 'query' },
           });
-          return c.id;
+          return { id: c.id, store };
         }),
       ),
     );
 
-    const started = performance.now();
-    const startedAt = Date.now();
+    for (let i = 0; i < o.workers; i++) workers.push(new WorkerProcess(env));
+    const enqueuedAt = new Map<string, number>();
+    // As fast as the producer's pool allows (8 at a time: more only queue for a connection).
+    const enqueueLimit = pLimit(8);
+    const started = Date.now();
     const enqueued = await Promise.allSettled(
-      connectionIds.map((connectionId) =>
-        enqueueSync(runtime, { connectionId, entityType: 'customer', mode: 'full' }),
+      connections.flatMap((c) =>
+        STORE_ENTITIES.map((entityType) =>
+          enqueueLimit(async () => {
+            const s = await enqueueSync(runtime, {
+              connectionId: c.id,
+              entityType: entityType as SyncEntityType,
+            });
+            enqueuedAt.set(s.syncId, Date.now());
+            return s;
+          }),
+        ),
       ),
     );
-    const enqueueSeconds = (performance.now() - started) / 1000;
+    // A producer whose transaction could not start in time (a busy machine) tries again, once each.
+    const retried = connections
+      .flatMap((c) => STORE_ENTITIES.map((entityType) => ({ c, entityType })))
+      .filter((_, i) => enqueued[i]!.status === 'rejected');
+    for (const { c, entityType } of retried) {
+      const s = await enqueueSync(runtime, { connectionId: c.id, entityType: entityType as SyncEntityType });
+      enqueuedAt.set(s.syncId, Date.now());
+    }
+    const enqueueSeconds = (Date.now() - started) / 1000;
     const enqueueErrors = enqueued.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
     console.log(
-      `enqueued ${enqueued.length - enqueueErrors.length} in ${enqueueSeconds.toFixed(2)} s` +
-        (enqueueErrors.length ? `, ${enqueueErrors.length} failed: ${enqueueErrors[0]}` : ''),
+      `enqueued ${enqueuedAt.size} in ${enqueueSeconds.toFixed(2)} s (${enqueueErrors.length} tried again${enqueueErrors.length ? `, first error: ${enqueueErrors[0]}` : ''})`,
     );
 
+    // kill -9 at a quarter, SIGTERM at half; each replaced by a new process.
+    const events: string[] = [];
+    let killed = false;
+    let terminated = false;
     let live = Infinity;
+    let done = 0;
     let lastPrint = 0;
-    while (live > 0 && performance.now() - started < TIMEOUT_MS) {
-      await new Promise((r) => setTimeout(r, 100));
+    while (live > 0 && Date.now() - started < TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 200));
       const { rows } = await sql.query<{ live: number; done: number }>(
         `SELECT count(*) FILTER (WHERE status IN ('pending', 'in_progress', 'paused'))::int AS live,
                 count(*) FILTER (WHERE status NOT IN ('pending', 'in_progress', 'paused'))::int AS done
            FROM sync_progress`,
       );
-      live = rows[0]!.live;
-      if (performance.now() - lastPrint > 5_000) {
-        lastPrint = performance.now();
-        console.log(`  ${((lastPrint - started) / 1000).toFixed(0)} s: ${rows[0]!.done} ended, ${live} live`);
+      ({ live, done } = rows[0]!);
+      const at = `${((Date.now() - started) / 1000).toFixed(1)} s, ${done} ended`;
+      if (!killed && done >= syncs / 4) {
+        killed = true;
+        workers[0]!.child.kill('SIGKILL');
+        events.push(`kill -9 of worker 1 at ${at}`);
+        workers.push(new WorkerProcess(env));
+      }
+      if (!terminated && done >= syncs / 2) {
+        terminated = true;
+        const victim = workers[1]!;
+        victim.child.kill('SIGTERM');
+        const signalledAt = Date.now();
+        events.push(`SIGTERM to worker 2 at ${at}`);
+        void victim.exited.then(() => {
+          events.push(
+            `worker 2 exited ${((Date.now() - signalledAt) / 1000).toFixed(1)} s after SIGTERM (code ${victim.child.exitCode})`,
+          );
+          workers.push(new WorkerProcess(env));
+        });
+      }
+      if (Date.now() - lastPrint > 5_000) {
+        lastPrint = Date.now();
+        console.log(`  ${at}, ${live} live`);
       }
     }
-    const seconds = (performance.now() - started) / 1000;
+    const { rows: ends } = await sql.query<{ sync_id: string; ended: Date }>(
+      `SELECT sync_id, coalesce(completed_at, updated_at) AS ended FROM sync_progress`,
+    );
+    const lastEnd = Math.max(...ends.map((r) => r.ended.getTime()));
+    const seconds = (lastEnd - started) / 1000;
+    const latencies = ends.flatMap((r) =>
+      enqueuedAt.has(r.sync_id) ? [(r.ended.getTime() - enqueuedAt.get(r.sync_id)!) / 1000] : [],
+    );
+    for (const e of events) console.log(e);
 
-    // Verification, printed: statuses, one sync_complete row per sync, records per connection.
+    // No job left: nothing waiting, active or delayed once every sync ended.
+    const queue = runtime.queue(QueueNames.woocommerce);
+    let counts: Record<string, number> = {};
+    for (let i = 0; i < 100; i++) {
+      counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+      if (!counts.waiting && !counts.active && !counts.delayed && !counts.prioritized) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+
     const statuses = Object.fromEntries(
       (
         await sql.query<{ status: string; n: number }>(
@@ -123,86 +238,127 @@ export async function concurrentSyncs(o: ConcurrentOptions) {
                   GROUP BY p.sync_id) x`,
       )
     ).rows[0]!;
-    const records = (
-      await sql.query<{ exact: number; total: number; processed: number }>(
-        `SELECT count(*) FILTER (WHERE n = $1)::int AS exact, coalesce(sum(n), 0)::int AS total,
-                (SELECT coalesce(sum(processed_count), 0)::int FROM sync_progress) AS processed
-           FROM (SELECT c.id, count(r.*) AS n FROM integration_connection c
-                   LEFT JOIN sync_record r ON r.connection_id = c.id GROUP BY c.id) x`,
-        [o.storeCustomers],
-      )
-    ).rows[0]!;
-    const latencies = (
-      await sql.query<{ ms: number }>(
-        `SELECT extract(epoch FROM completed_at) * 1000 - $1 AS ms FROM sync_progress WHERE completed_at IS NOT NULL`,
-        [startedAt],
-      )
-    ).rows.map((r) => Number(r.ms) / 1000);
+    const { rows: pairs } = await sql.query<{ connection_id: string; entity_type: string; n: number }>(
+      `SELECT connection_id::text, entity_type::text, count(*)::int AS n FROM sync_record GROUP BY 1, 2`,
+    );
+    const stored = new Map(pairs.map((p) => [`${p.connection_id}/${p.entity_type}`, p.n]));
+    let exactPairs = 0;
+    let records = 0;
+    for (const c of connections) {
+      for (const entity of STORE_ENTITIES) {
+        const n = stored.get(`${c.id}/${entity}`) ?? 0;
+        records += n;
+        if (n === c.store.counts[entity]) exactPairs++;
+      }
+    }
+
+    // Every store's requests per calendar second, from its own arrival times.
+    storesProcess.stdin!.write('dump\n');
+    const arrivals = JSON.parse((await storeLines.next()).value as string) as number[][];
+    let worstSecond = 0;
+    let secondsOverBudget = 0;
+    let requests = 0;
+    for (const times of arrivals) {
+      requests += times.length;
+      const perSecond = new Map<number, number>();
+      for (const t of times)
+        perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+      for (const n of perSecond.values()) {
+        worstSecond = Math.max(worstSecond, n);
+        if (n > BUDGET_PER_SECOND) secondsOverBudget++;
+      }
+    }
+    const commits = workers.flatMap((w) => w.commitsMs);
 
     const result = {
-      date: new Date().toISOString(),
-      machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
-      syncs: o.syncs,
-      orgs: ORGS,
-      storeCustomers: o.storeCustomers,
-      concurrency: o.concurrency,
-      poolSize: o.poolSize,
+      machine: 'shared 2-core machine (other sessions running)',
+      workers: o.workers,
+      syncs,
+      connections: o.connections,
+      orgs: o.orgs,
+      latencyMs: o.latencyMs,
+      concurrencyPerWorker: o.concurrency,
+      events,
       enqueueSeconds,
       enqueueErrors: enqueueErrors.length,
       seconds,
-      syncsPerSecond: o.syncs / seconds,
-      recordsPerSecond: records.total / seconds,
-      completionSeconds: latencies.length
-        ? { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: percentile(latencies, 100) }
+      jobsPerSecond: syncs / seconds,
+      completionSeconds: {
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        max: percentile(latencies, 100),
+      },
+      batchCommitMs: commits.length
+        ? {
+            batches: commits.length,
+            p50: percentile(commits, 50),
+            p95: percentile(commits, 95),
+            max: percentile(commits, 100),
+          }
         : null,
-      failedAttempts,
       statuses,
       syncCompleteRows: { exactlyOne: log.exactly_one, moreThanOne: log.more, none: log.none },
-      records: {
-        connectionsWithStoreSize: records.exact,
-        total: records.total,
-        processedCount: records.processed,
-      },
+      pairsWithSourceCount: exactPairs,
+      records,
+      budget: { perSecond: BUDGET_PER_SECOND, requests, worstSecond, secondsOverBudget },
+      jobCounts: counts,
     };
     printTable(
       ['figure', 'value'],
       [
-        ['syncs enqueued at once (connections, orgs)', `${o.syncs} (${o.syncs}, ${ORGS})`],
-        ['store size (customers per sync)', o.storeCustomers],
-        ['worker concurrency / Prisma pool', `${o.concurrency} / ${o.poolSize}`],
+        ['worker processes / concurrency each', `${o.workers} / ${o.concurrency}`],
+        [
+          'syncs (connections × entities, orgs = stores)',
+          `${syncs} (${o.connections} × ${STORE_ENTITIES.length}, ${o.orgs})`,
+        ],
+        ['store answer latency', `${o.latencyMs} ms`],
+        ['interruptions', events.join('; ')],
         ['enqueue time (all enqueueSync calls)', `${enqueueSeconds.toFixed(2)} s`],
-        ['time until all ended (from the first enqueue)', `${seconds.toFixed(1)} s`],
-        ['syncs/s', result.syncsPerSecond.toFixed(1)],
-        ['records/s', result.recordsPerSecond.toFixed(0)],
+        ['time until the last sync ended (from the first enqueue)', `${seconds.toFixed(1)} s`],
+        ['jobs/s', result.jobsPerSecond.toFixed(1)],
         [
           'enqueue → completed, p50 / p95 / max',
-          result.completionSeconds
-            ? `${result.completionSeconds.p50.toFixed(1)} / ${result.completionSeconds.p95.toFixed(1)} / ${result.completionSeconds.max.toFixed(1)} s`
+          `${result.completionSeconds.p50.toFixed(1)} / ${result.completionSeconds.p95.toFixed(1)} / ${result.completionSeconds.max.toFixed(1)} s`,
+        ],
+        [
+          'batch commit (BEGIN → COMMIT), p50 / p95 / max',
+          result.batchCommitMs
+            ? `${result.batchCommitMs.p50.toFixed(1)} / ${result.batchCommitMs.p95.toFixed(1)} / ${result.batchCommitMs.max.toFixed(1)} ms (${result.batchCommitMs.batches} batches)`
             : '–',
         ],
         ['statuses', JSON.stringify(statuses)],
         [
           'syncs with exactly one sync_complete row',
-          `${log.exactly_one} of ${o.syncs} (>1: ${log.more}, 0: ${log.none})`,
+          `${log.exactly_one} of ${syncs} (>1: ${log.more}, 0: ${log.none})`,
         ],
         [
-          `connections with exactly ${o.storeCustomers} records`,
-          `${records.exact} of ${o.syncs} (${records.total} records, processed_count sum ${records.processed})`,
+          '(connection, entity) pairs with records = source',
+          `${exactPairs} of ${syncs} (${records} records)`,
         ],
-        ['failed job attempts (retried)', failedAttempts],
-        ['enqueue errors', enqueueErrors.length],
+        [
+          `store requests, busiest calendar second (budget ${BUDGET_PER_SECOND}/s)`,
+          `${requests} requests; ${worstSecond} in the busiest second; ${secondsOverBudget} store-seconds over budget`,
+        ],
+        [
+          'jobs left (waiting / active / delayed) · failed',
+          `${counts.waiting ?? 0} / ${counts.active ?? 0} / ${counts.delayed ?? 0} · ${counts.failed ?? 0}`,
+        ],
+        ['enqueue calls tried again (transaction start timed out)', enqueueErrors.length],
       ],
     );
     return result;
   } finally {
-    await workers.close();
+    for (const w of workers)
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
     await runtime
       .queue(QueueNames.woocommerce)
       .obliterate({ force: true })
       .catch(() => undefined);
     await runtime.close();
     await sql.end();
-    await store.stop();
+    storesProcess.stdin!.end();
+    await new Promise((r) => (storesProcess.exitCode !== null ? r(null) : storesProcess.on('exit', r)));
     await db.drop();
   }
 }

@@ -6,7 +6,8 @@
 //               (--latency-customers N, --latency-ms N: a store answering each request after that delay),
 //               then ETA truth (8,000 customers, 250 ms a request: bench/eta-truth.ts; --eta-only: that alone)
 //   queries     the seed's query table at the seed's scale, as the API runs it: RLS alone (--log-rows N, --orgs N)
-//   concurrent  1,000 concurrent syncs (--syncs N, --store-customers N, --concurrency N, --pool N)
+//   concurrent  3 worker processes share 1,000 syncs, one kill -9 and one SIGTERM midway
+//               (--connections N ×5 entities, --stores N (one org each), --workers N, --concurrency N, --latency ms)
 //   api         the HTTP API under load while syncs run: p50/p95 (--requests N, --api-concurrency N),
 //               not part of `all`
 import { readFile, writeFile } from 'node:fs/promises';
@@ -29,10 +30,11 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '100' },
     orgs: { type: 'string', default: '1000' },
     'log-rows': { type: 'string', default: '3000000' },
-    syncs: { type: 'string', default: '1000' },
-    'store-customers': { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '50' },
-    pool: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '200' },
+    workers: { type: 'string', default: '3' },
+    stores: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '20' },
+    latency: { type: 'string', default: '20' },
     requests: { type: 'string', default: '5000' },
     'api-concurrency': { type: 'string', default: '20' },
     'eta-only': { type: 'boolean', default: false },
@@ -86,10 +88,11 @@ if (suites.includes('queries')) {
 }
 if (suites.includes('concurrent')) {
   results.concurrent = await concurrentSyncs({
-    syncs: Number(values.syncs),
-    storeCustomers: Number(values['store-customers']),
+    connections: Number(values.connections),
+    orgs: Number(values.stores),
+    workers: Number(values.workers),
     concurrency: Number(values.concurrency),
-    poolSize: Number(values.pool),
+    latencyMs: Number(values.latency),
   });
 }
 if (suites.includes('api')) {

@@ -50,7 +50,10 @@ test('Postgres crashed and restarted mid-sync: the worker process retries, resum
   const conn = await h.addConnection(fake.connection());
   workers.spawn();
   const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
+  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, {
+    timeoutMs: 120_000,
+    what: 'three batches',
+  });
 
   postgres.crash();
   // Postgres stays down until an attempt has failed on it: a crash that falls

@@ -37,7 +37,10 @@ test('Redis killed and restarted mid-sync: the worker process reconnects, the sy
   const conn = await h.addConnection(fake.connection());
   workers.spawn();
   const { syncId } = await enqueueSync(h.runtime, { connectionId: conn.id, entityType: 'customer' });
-  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, { what: 'three batches' });
+  await waitFor(async () => (await h.progress(syncId)).batchNumber >= 3, {
+    timeoutMs: 120_000,
+    what: 'three batches',
+  });
 
   await redis.kill();
   // Batches go on while Redis is down (they only need Postgres); BullMQ's

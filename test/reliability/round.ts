@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { SyncHarness } from '../helpers/sync-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { spawnCli, type CliProcess } from '../helpers/worker-process.js';
 
 /**
@@ -38,6 +39,33 @@ export class WorkerPool {
     const worker = spawnCli(['worker'], { ...this.env(), LOG_LEVEL: 'info' }, { compiled: true });
     this.processes.push(worker);
     return worker;
+  }
+
+  /** The newest process still running. */
+  live(): CliProcess | undefined {
+    return this.processes.findLast((p) => p.child.exitCode === null && p.child.signalCode === null);
+  }
+
+  /**
+   * Waits until the sync ends; whenever no worker is running (one that could not start on a busy
+   * machine exits: its database or Redis check timed out), starts another and says so.
+   */
+  async waitForEnd(h: SyncHarness, syncId: string, timeoutMs = 120_000): Promise<string> {
+    return waitFor(
+      async () => {
+        if (!this.live()) {
+          const last = this.processes.at(-1);
+          console.log(
+            `no worker running (the last exited with ${last?.child.exitCode ?? last?.child.signalCode}: ` +
+              `${last?.logs().trim().split('\n').at(-1)?.slice(0, 300) ?? ''}); starting one`,
+          );
+          this.spawn();
+        }
+        const row = await h.progress(syncId);
+        return TERMINAL.includes(row.status) ? row.status : null;
+      },
+      { timeoutMs, intervalMs: 250, what: `sync ${syncId} to end` },
+    );
   }
 
   /** Every line every worker wrote (stdout and stderr), so far. */

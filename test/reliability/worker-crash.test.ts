@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { enqueueSync } from '../../src/queues/enqueue-sync.js';
 import type { FakeStoreControl } from '../fakes/fake-store.js';
 import { fakeStores } from '../fakes/stores.js';
@@ -26,6 +26,9 @@ beforeAll(async () => {
     fakes.set(factory.source, fake);
   }
 });
+
+// A test that fails leaves no worker behind to take the next test's sync.
+afterEach(async () => killAllWorkers());
 
 afterAll(async () => {
   await killAllWorkers();
