@@ -19,7 +19,7 @@ export interface DemoStoreOptions extends CatalogueOptions {
   port?: number;
   /** Each answer waits between these many milliseconds (seeded). @defaultValue [15, 45] */
   latencyMs?: readonly [number, number];
-  /** Every Nth request is answered 429 with `Retry-After: 1`; 0 never. @defaultValue 60 */
+  /** Every Nth request is answered 429 with `Retry-After: 1`; 0 never. @defaultValue 25 */
   rateLimitEvery?: number;
 }
 
@@ -52,7 +52,7 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<De
   };
   const [fastest, slowest] = options.latencyMs ?? [15, 45];
   const jitter = seededRandom((options.seed ?? 2026) ^ 0x1a7e);
-  const rateLimitEvery = options.rateLimitEvery ?? 60;
+  const rateLimitEvery = options.rateLimitEvery ?? 25;
   let count = 0;
 
   const answer = (req: IncomingMessage, n: number): DemoAnswer => {

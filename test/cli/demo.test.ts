@@ -118,7 +118,7 @@ describe('sync-worker demo', () => {
       { entity: 'customer', n: 2400 },
       { entity: 'product', n: 1200 },
     ]);
-    // The demo store answers every 60th request 429 (Retry-After: 1): the jobs' logs say it was waited out.
+    // The demo store answers every 25th request 429 (Retry-After: 1): the jobs' logs say it was waited out.
     const queue = new Queue('sync-woocommerce', { connection: { url: redis.url }, prefix: redis.prefix });
     try {
       const logs = await Promise.all(first.syncs.map((s) => queue.getJobLogs(s.syncId)));
