@@ -10,7 +10,12 @@ import { parseEncryptionKey } from '../src/connections/credentials-cipher.js';
 import { createLogger } from '../src/logger.js';
 import { createRuntime } from '../src/runtime.js';
 import { startWorkers } from '../src/workers/start-workers.js';
-import { BENCH_RATE_LIMIT_PER_SECOND, createBenchDatabase, startJsonLineProcess } from './bench-env.js';
+import {
+  BENCH_EGRESS_ALLOW,
+  BENCH_RATE_LIMIT_PER_SECOND,
+  createBenchDatabase,
+  startJsonLineProcess,
+} from './bench-env.js';
 import { engineRun, type EngineResult } from './engine-run.js';
 import { copyLines, loadRaw, rawResult, type RawResult } from './raw-limit.js';
 import { adminUrl, median, redisUrl } from './stats.js';
@@ -94,6 +99,7 @@ export async function odooThroughput(customers: number, rounds: number, batchSiz
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `{sw-bench-${randomUUID().slice(0, 8)}}`,
     SYNC_ENCRYPTION_KEY: key,
+    SYNC_EGRESS_ALLOW: BENCH_EGRESS_ALLOW,
     ...(batchSize ? { SYNC_BATCH_SIZE: String(batchSize) } : {}),
     LOG_LEVEL: 'warn',
   });
