@@ -178,11 +178,11 @@ describe('loadConfig', () => {
   test('REDIS_CLUSTER_NODES: host:port seed nodes, and a QUEUE_PREFIX with a {hash tag}', () => {
     const config = loadConfig({
       DATABASE_URL,
-      REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001 [::1]:7002',
+      REDIS_CLUSTER_NODES: '127.0.0.2:7000, redis-b.invalid:7001 [::1]:7002',
     });
     expect(config.REDIS_CLUSTER_NODES).toEqual([
-      { host: '10.0.0.1', port: 7000 },
-      { host: 'redis-b.internal', port: 7001 },
+      { host: '127.0.0.2', port: 7000 },
+      { host: 'redis-b.invalid', port: 7001 },
       { host: '::1', port: 7002 },
     ]);
     expect(loadConfig({ DATABASE_URL }).REDIS_CLUSTER_NODES).toBeUndefined();
