@@ -34,6 +34,18 @@ describe('full walk by id', () => {
     expect(requests.every((r) => r.query.orderby === 'id' && r.query.order === 'asc')).toBe(true);
   });
 
+  test("a full count is the walk's first window: no request twice, none past the reported total", async () => {
+    const server = await start({ customers: 1050 });
+    const adapter = wooAdapter(server);
+    expect(await adapter.count({ entity: 'customer', mode: 'full', since: null })).toBe(1050);
+    const { ids } = await collect(adapter.pages(pageRequest('customer', { pageSize: 100 })));
+    expect(ids).toEqual(server.store.ids('customer'));
+    const asked = offsets(server).sort((a, b) => a - b); // concurrent requests may arrive in any order
+    // 99 new customers a window (one re-read before the position): offsets 0, 99, …, 1039 once each.
+    expect(asked).toEqual(Array.from({ length: 11 }, (_, i) => (i === 0 ? 0 : i * 99 - 1)));
+    expect(server.requests.filter((r) => r.route === 'customers')).toHaveLength(11);
+  });
+
   test('per_page is clamped to 100 (the fake answers 400 above it)', async () => {
     const server = await start({ customers: 450 });
     const { ids } = await collect(wooAdapter(server).pages(pageRequest('customer', { pageSize: 500 })));

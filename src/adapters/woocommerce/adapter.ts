@@ -23,7 +23,7 @@ import {
   type ModifiedPosition,
   type WooCheckpoint,
 } from './checkpoint.js';
-import { WooClient, type WooQuery } from './client.js';
+import { WooClient, type WooListResponse, type WooQuery } from './client.js';
 import { routeOf, WOO_ENTITIES, WOO_ROUTES, type EntityRoute } from './entities.js';
 import { walkById } from './id-walk.js';
 import { mapWooItem } from './mapper.js';
@@ -54,6 +54,12 @@ export class WooCommerceAdapter implements SourceAdapter {
   private readonly logger: Logger;
   /** The job's signal, for calls that do not bring their own. */
   private readonly signal: AbortSignal | undefined;
+  /**
+   * A full count's answer, which is the first window of the id walk: the walk
+   * that starts from the beginning takes it instead of asking again (one
+   * round trip less before the first batch, issue 7). Taken at most once.
+   */
+  private firstWindow: { key: string; answer: Promise<WooListResponse> } | undefined;
 
   constructor(context: AdapterContext) {
     this.signal = context.signal;
@@ -72,12 +78,21 @@ export class WooCommerceAdapter implements SourceAdapter {
     const signal = request.signal ?? this.signal;
     if (!route.paginated) return (await this.client.list(route.path, route.filters, signal)).items.length;
     const since = this.incrementalSince(route, request.mode, request.since);
-    const query: WooQuery = {
-      ...route.filters,
-      per_page: 1,
-      ...(since ? { modified_after: since, dates_are_gmt: true } : {}),
-    };
-    const { total } = await this.client.list(route.path, query, signal);
+    let answer: Promise<WooListResponse>;
+    if (since) {
+      answer = this.client.list(
+        route.path,
+        { ...route.filters, per_page: 1, modified_after: since, dates_are_gmt: true },
+        signal,
+      );
+    } else {
+      // The id walk's first window (at the default page size) answers with the total too.
+      const query = firstWindowQuery(route);
+      answer = this.client.list(route.path, query, signal);
+      this.firstWindow = { key: JSON.stringify([route.path, query]), answer };
+      answer.catch(() => undefined); // awaited below; the walk asks again if this failed
+    }
+    const { total } = await answer;
     if (total === undefined) {
       throw sourceError({
         kind: 'bad_response',
@@ -121,7 +136,11 @@ export class WooCommerceAdapter implements SourceAdapter {
       resume?.walk === 'id' ? { offset: resume.offset, lastId: resume.lastId } : { offset: 0, lastId: 0 };
     const pages = walkById({
       fetchWindow: (offset, limit, s) =>
-        this.items(route, { _fields: 'id', ...ID_ORDER, per_page: limit, offset }, s),
+        this.client.list(
+          route.path,
+          { ...route.filters, _fields: 'id', ...ID_ORDER, per_page: limit, offset },
+          s,
+        ),
       route: route.path,
       pageItems: WOO_MAX_PER_PAGE - ID_OVERLAP,
       overlap: ID_OVERLAP,
@@ -195,8 +214,7 @@ export class WooCommerceAdapter implements SourceAdapter {
       return;
     }
     const pages = walkById({
-      fetchWindow: (offset, limit, s) =>
-        this.items(route, { _fields: route.fields, ...ID_ORDER, per_page: limit, offset }, s),
+      fetchWindow: (offset, limit, s) => this.window(route, { ...windowQuery(route, limit), offset }, s),
       route: route.path,
       pageItems,
       overlap,
@@ -222,6 +240,20 @@ export class WooCommerceAdapter implements SourceAdapter {
 
   private async items(route: EntityRoute, query: WooQuery, signal: AbortSignal): Promise<unknown[]> {
     return (await this.client.list(route.path, { ...route.filters, ...query }, signal)).items;
+  }
+
+  /** One id-walk window: the count's answer when it asked the same, else a request. */
+  private async window(route: EntityRoute, query: WooQuery, signal: AbortSignal): Promise<WooListResponse> {
+    const first = this.firstWindow;
+    this.firstWindow = undefined;
+    if (first && first.key === JSON.stringify([route.path, query])) {
+      try {
+        return await first.answer;
+      } catch {
+        // The count failed and was retried or reported; this window asks on its own.
+      }
+    }
+    return this.client.list(route.path, query, signal);
   }
 
   /** `modified_after` for an incremental run (cursor minus the overlap), or null for a full walk. */
@@ -251,6 +283,16 @@ export const ID_OVERLAP = 1;
 export function pageShape(pageSize: number): { pageItems: number; overlap: number } {
   const size = Math.max(1, Math.floor(pageSize) || 1);
   return { pageItems: Math.min(size, WOO_MAX_PER_PAGE - ID_OVERLAP), overlap: ID_OVERLAP };
+}
+
+/** An id-walk window's query, without its offset (filters included). */
+function windowQuery(route: EntityRoute, limit: number): WooQuery {
+  return { ...route.filters, _fields: route.fields, ...ID_ORDER, per_page: limit };
+}
+
+/** The first window of a walk from the beginning at the default page size. */
+function firstWindowQuery(route: EntityRoute): WooQuery {
+  return { ...windowQuery(route, pageShape(WOO_MAX_PER_PAGE).pageItems), offset: 0 };
 }
 
 function incrementalQuery(fields: string | undefined, after: string, limit: number): WooQuery {

@@ -20,25 +20,37 @@ import { itemId, type IdPosition } from './checkpoint.js';
  * 3. Items with id ≤ `lastId` (the overlap) are dropped, so each id is emitted
  *    at most once, in ascending order. Records added mid-walk get higher ids and
  *    appear at the end.
- * 4. Once the first window has answered, the next `prefetch − 1` windows are
- *    fetched speculatively (p-limit bounds the requests); each is still
- *    checked for continuity when consumed, and discarded after a step-back.
+ * 4. Once the first window has answered, the next `2 × prefetch − 1` windows
+ *    are requested speculatively and p-limit runs them `prefetch` at a time:
+ *    a slot freed by any answer starts the next window at once, whether or not
+ *    the walk has consumed the answers before it (the pacing of plain p-limit
+ *    fetching, issue 7). No window is speculated at or past the set's size
+ *    last reported (`X-WP-Total`); the window at the position is always asked,
+ *    so records added mid-walk are still met. Each window is still checked
+ *    for continuity when consumed, and discarded after a step-back.
  * 5. Done when a trusted window holds fewer raw items than requested, be it
  *    speculative: trusted at its fetch time, it held every id above `lastId`
  *    that existed then, so every record present throughout the walk was met
  *    (fetching it again cost a request and a round trip at the end of every
  *    walk, issue 7). Records added after it was fetched are the next run's.
  */
+/** One answered window. */
+export interface WindowAnswer {
+  /** Raw items from the window's offset, at most its limit, in ascending id order. */
+  items: unknown[];
+  /** The set's size when it answered (`X-WP-Total`), if the source said. */
+  total?: number | undefined;
+}
+
 export interface IdWalkOptions {
-  /** Raw items from `offset`, at most `limit`, in ascending id order. */
-  fetchWindow: (offset: number, limit: number, signal: AbortSignal) => Promise<unknown[]>;
+  fetchWindow: (offset: number, limit: number, signal: AbortSignal) => Promise<WindowAnswer>;
   /** Route name for error messages. */
   route: string;
   /** New items per page; a request asks for `pageItems + overlap` (≤ the source's maximum). */
   pageItems: number;
   /** Items re-read before the position (≥ 1). */
   overlap: number;
-  /** Windows in flight, the current one included (≥ 1). */
+  /** Windows in flight at once, the current one included (≥ 1); above 1, twice as many are asked ahead. */
   prefetch: number;
   limit: LimitFunction;
   start: IdPosition;
@@ -57,7 +69,7 @@ export interface IdWalkPage {
 interface Window {
   start: number;
   limit: number;
-  promise: Promise<unknown[]>;
+  promise: Promise<WindowAnswer>;
 }
 
 export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPage> {
@@ -86,13 +98,25 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
   let stepBack = pageItems + overlap;
   let answered = false;
   let continuous = true;
+  /** The set's size last reported: no window is speculated from there on. */
+  let knownTotal = Number.POSITIVE_INFINITY;
+  /** Windows asked ahead of the position, the current one included (none beyond it with a prefetch of 1). */
+  const ahead = options.prefetch > 1 ? 2 * options.prefetch : 1;
   try {
     for (;;) {
       const current = request(position.offset);
       // Speculate only once the source has answered (a bad key fails one request, not a burst).
-      if (answered) for (let i = 1; i < options.prefetch; i++) request(position.offset + i * pageItems);
-      const raw = await current.promise;
+      if (answered) {
+        for (let i = 1; i < ahead; i++) {
+          const offset = position.offset + i * pageItems;
+          if (offset - overlap >= knownTotal) break;
+          request(offset);
+        }
+      }
+      const answer = await current.promise;
+      const raw = answer.items;
       answered = true;
+      if (answer.total !== undefined) knownTotal = answer.total;
       windows.delete(position.offset);
       const ids = ascendingIds(raw, route);
       const { start, limit } = current;

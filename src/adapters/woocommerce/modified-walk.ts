@@ -65,7 +65,9 @@ export async function* walkByModified(options: ModifiedWalkOptions): AsyncGenera
       const { second, ...start } = position.tie;
       const after = position.after;
       for await (const page of walkById({
-        fetchWindow: (offset, limit, s) => options.fetchSecond(second, offset, limit, s),
+        fetchWindow: async (offset, limit, s) => ({
+          items: await options.fetchSecond(second, offset, limit, s),
+        }),
         route,
         pageItems: options.pageItems,
         overlap: options.overlap,
