@@ -10,6 +10,7 @@ import { ReadyPages } from './ready-pages.js';
 import { silentObserver, type SyncObserver } from './sync-observer.js';
 import type { ItemFailure } from './sync-metadata.js';
 import { WalkIds } from './walk-ids.js';
+import { yieldToIo } from './yield-to-io.js';
 
 export interface WalkOptions {
   prisma: PrismaClient;
@@ -104,6 +105,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     for (;;) {
       const batch = await ready.take(options.batchSize);
       if (!batch) break;
+      await yieldToIo(); // replies in flight (grants, answers) before the statement is built
       const { page, maxSeen } = batch.last;
       let sourceIds: string[] | undefined;
       let idsFrom: 'walk' | 'scan' | undefined;
@@ -183,6 +185,7 @@ async function fetchPages(
         next = pages.next();
         next.catch(() => undefined); // awaited on the next turn, or dropped when the walk stops
       }
+      await yieldToIo(); // the next request's rate-budget grant is read before the mapping
       const mapped = mapPage(adapter, target.entityType, page.items, maxSeen);
       maxSeen = mapped.maxSeen;
       walkIds.see(page, idsOf(mapped.records, mapped.failures));

@@ -96,9 +96,10 @@ describe('a long Retry-After', () => {
     });
     try {
       await slow.startWorkers();
-      // Every 6th request: 429 with a 1 s Retry-After, longer than the 500 ms waited in place. The last
-      // step (last page + a 5-request id scan) always meets one: the scan waits it out and resumes.
-      const fake = await fakeStore({ customers: 400, rateLimit: { every: 6, retryAfterSeconds: 1 } });
+      // Every 5th request: 429 with a 1 s Retry-After, longer than the 500 ms waited in place. The walk
+      // is 5 windows of 99 customers (the count is the first): its last window meets it, so the job is
+      // delayed and resumes from the checkpoint.
+      const fake = await fakeStore({ customers: 400, rateLimit: { every: 5, retryAfterSeconds: 1 } });
       const conn = await slow.addConnection(fake.connection());
       const { syncId } = await enqueueSync(slow.runtime, { connectionId: conn.id, entityType: 'customer' });
       await slow.waitForStatus(syncId, TERMINAL, 120_000);
