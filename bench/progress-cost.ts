@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CanonicalRecord } from '../src/adapters/types.js';
 import { WooCommerceAdapter } from '../src/adapters/woocommerce/adapter.js';
 import type { Runtime } from '../src/runtime.js';
-import { upsertRecords, type BatchTarget } from '../src/sync/batch-writer.js';
+import type { BatchTarget } from '../src/sync/batch-writer.js';
+import { upsertRecords } from './records-upsert.js';
 import { commitBatch, readWalkState, type WalkState } from '../src/sync/commit-batch.js';
 import { startFakeWooCommerce } from '../test/fakes/woocommerce/server.js';
 

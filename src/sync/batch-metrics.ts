@@ -4,9 +4,9 @@ import { Counter, Histogram, register, type Registry } from 'prom-client';
  * Where a batch transaction spends its time, by phase. A batch before the
  * last is one statement: `write` (records + sync_progress through Prisma +
  * batch_process row, commit-batch.sql). The last batch is an interactive
- * transaction: `begin` (connection + BEGIN), `records` (upsert into
- * sync_record), `deletions`, `progress` (the guarded progress update and its
- * log row), `state` (sync_state), `commit`. Exported on /metrics and read by the bench.
+ * transaction: `begin` (connection + BEGIN), `deletions` (the diff and its
+ * marks), `write` (the same statement), `state` (sync_state), `commit`.
+ * Exported on /metrics and read by the bench.
  */
 export const batchPhaseSeconds = new Histogram({
   name: 'sync_worker_batch_phase_seconds',
@@ -23,7 +23,7 @@ export const recordsWritten = new Counter({
   registers: [register],
 });
 
-export type BatchPhase = 'write' | 'begin' | 'records' | 'deletions' | 'progress' | 'state' | 'commit';
+export type BatchPhase = 'write' | 'begin' | 'deletions' | 'state' | 'commit';
 
 /** Times the phases of one batch. */
 export class PhaseTimer {

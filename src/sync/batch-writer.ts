@@ -1,6 +1,4 @@
 import type { CanonicalRecord, SyncEntityType } from '../adapters/types.js';
-import type { PrismaTx } from '../db/prisma.js';
-import { loadSql } from '../db/sql/load-sql.js';
 import { canonicalJson, sha256Hex } from './content-hash.js';
 
 export interface RecordDelta {
@@ -24,8 +22,8 @@ function lastOccurrences(records: CanonicalRecord[]): CanonicalRecord[] {
 }
 
 /**
- * The batch as the one JSON parameter of upsert-records.sql and
- * commit-batch.sql (expanded there by `jsonb_to_recordset`): the last
+ * The batch as the one JSON parameter of commit-batch.sql (expanded there
+ * by `jsonb_to_recordset`): the last
  * occurrence of each external id, each record serialised once — that text is
  * both the hash input and the stored jsonb.
  */
@@ -44,27 +42,4 @@ export function recordsParameter(records: CanonicalRecord[]): string {
  */
 export function recordDelta(examined: number, created: number, updated: number): RecordDelta {
   return { created, updated, unchanged: examined - created - updated };
-}
-
-/**
- * Writes one batch of records into `sync_record` with a single statement
- * (upsert-records.sql), inside the caller's transaction. Unchanged rows
- * (equal content hash) are not rewritten. (The engine's non-final batches
- * write their records in commit-batch.sql, with their progress.)
- */
-export async function upsertRecords(
-  tx: PrismaTx,
-  target: BatchTarget,
-  records: CanonicalRecord[],
-): Promise<RecordDelta> {
-  if (records.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const rows = await tx.$queryRawUnsafe<{ created: number; updated: number }[]>(
-    loadSql('upsert-records'),
-    recordsParameter(records),
-    target.connectionId,
-    target.entityType,
-    target.orgId,
-    target.syncId,
-  );
-  return recordDelta(records.length, rows[0]?.created ?? 0, rows[0]?.updated ?? 0);
 }

@@ -4,13 +4,7 @@ import { LostOwnershipError, SyncCancelledError, type StoppedStatus } from '../e
 import type { SyncStatusType } from '../generated/prisma/enums.js';
 import { PhaseTimer, recordsWritten } from './batch-metrics.js';
 import { loadSql } from '../db/sql/load-sql.js';
-import {
-  recordDelta,
-  recordsParameter,
-  upsertRecords,
-  type BatchTarget,
-  type RecordDelta,
-} from './batch-writer.js';
+import { recordDelta, recordsParameter, type BatchTarget, type RecordDelta } from './batch-writer.js';
 import { applyDeletions, type DeletionOutcome } from './deletion-scan.js';
 import { FAILURE_SAMPLE_SIZE, readMetadata, type ItemFailure, type SyncMetadata } from './sync-metadata.js';
 
@@ -82,8 +76,9 @@ export interface BatchOutcome {
  * sent by `$queryRawUnsafe` outside any interactive transaction: a statement
  * is its own transaction, and the interactive one's BEGIN and COMMIT round
  * trips were most of what a batch paid besides its records. The final batch
- * keeps an interactive transaction: it also applies the deletion scan (read
- * the live mirror, diff, mark) and advances the per-connection sync state.
+ * sends the same statement inside an interactive transaction: it also applies
+ * the deletion scan (read the live mirror, diff, mark) and advances the
+ * per-connection sync state.
  */
 export async function commitBatch(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
   try {
@@ -114,23 +109,31 @@ async function commitOne(prisma: PrismaClient, input: BatchInput): Promise<Batch
   };
 }
 
-/** The last batch: records, deletions, progress + log row and the sync state, in one interactive transaction. */
+/**
+ * The last batch, in one interactive transaction: the deletion diff (read the
+ * live mirror, mark what the source no longer has), then the same statement as
+ * every batch (records, progress + log row), then the sync state. The diff
+ * runs before this batch's records are written: they are all in the source,
+ * so the diff has nothing to say of them, and a record of this batch that an
+ * id scan missed (created after the scan passed it) is written live whatever
+ * the diff decided.
+ */
 async function commitFinal(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
   const timer = new PhaseTimer();
   const outcome = await prisma.$transaction(
     async (tx) => {
       timer.mark('begin');
-      const written = await upsertRecords(tx, input.target, input.records);
-      timer.mark('records');
       let deletion: DeletionOutcome | undefined;
       if (input.sourceIds) {
         deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
         timer.mark('deletions');
       }
+      // The statement adds its own records' outcome to the delta it is given.
+      const before = nextState(input, NOTHING_WRITTEN, deletion);
+      const row = await writeBatch(tx, input, recordsParameter(input.records), input.records.length, before);
+      timer.mark('write');
+      const written = recordDelta(input.records.length, row.created, row.updated);
       const next = nextState(input, written, deletion);
-      // The same statement with no records: the guarded progress update and the log row.
-      const row = await writeBatch(tx, input, '[]', 0, next);
-      timer.mark('progress');
       await advanceSyncState(tx, input.target, next.metadata);
       timer.mark('state');
       return { state: next, figures: figuresOf(row), written, deletion, phases: timer.phases };

@@ -1,5 +1,5 @@
 -- One batch in one statement (so one transaction, with no BEGIN/COMMIT round
--- trips): upserts the records into the mirror (as upsert-records.sql does),
+-- trips): upserts the records into the mirror (skipping unchanged ones),
 -- advances the sync's progress row and inserts the batch's `batch_process`
 -- log row, all or nothing.
 --
@@ -11,7 +11,6 @@
 --
 -- $1  the batch's records as one JSON array of
 --     {"external_id", "data", "content_hash", "source_updated_at"} objects
---     ('[]' when the records were written earlier in the same transaction)
 -- $2  connection id, $3 entity type, $4 org id, $5 sync id
 -- $6  progress row id, $7 the batch number this worker last wrote
 -- $8  processed_count, $9 failed_count, $10 total_items (after this batch)

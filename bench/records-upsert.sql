@@ -1,5 +1,8 @@
--- Upserts one batch of canonical records into the mirror in one statement,
--- skipping rows whose content hash did not change, and reports what it did.
+-- The progress-cost bench's baseline (bench/progress-cost.ts): one batch of
+-- canonical records upserted into the mirror and nothing else, exactly as the
+-- `input` and `upserted` parts of src/db/sql/commit-batch.sql write them (keep
+-- the two alike, or the share it measures means nothing), skipping rows whose
+-- content hash did not change, and what it did.
 -- $1 the batch as one JSON array of
 --    {"external_id", "data", "content_hash", "source_updated_at"} objects
 --    (one parameter: Postgres parses it in C, no per-element escaping),
