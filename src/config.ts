@@ -205,7 +205,7 @@ export const envSchema = z.object({
    * source's page maximum it is also the page size. @defaultValue 1000
    */
   SYNC_BATCH_SIZE: intIn(1, 10_000).default(1000),
-  /** Pages fetched ahead concurrently per sync (p-limit). @defaultValue 4 */
+  /** Requests in flight per sync (p-limit); an id walk asks twice as many windows ahead. @defaultValue 4 */
   SYNC_PAGE_CONCURRENCY: intIn(1, 16).default(4),
   /** Attempts per sync job before it fails for good. @defaultValue 8 */
   SYNC_MAX_ATTEMPTS: intIn(1, 100).default(8),
