@@ -46,6 +46,23 @@ describe('full walk by id', () => {
     expect(server.requests.filter((r) => r.route === 'customers')).toHaveLength(11);
   });
 
+  test('an empty first window whose X-WP-Total promises more is a bad response, never the end of the set', async () => {
+    const server = await start({
+      customers: 300,
+      // A cache's stale page, on the walk's first request only.
+      inject: (n) =>
+        n === 1
+          ? { status: 200, headers: { 'x-wp-total': '99999', 'x-wp-totalpages': '1000' }, body: [] }
+          : undefined,
+    });
+    await expect(
+      collect(wooAdapter(server).pages(pageRequest('customer', { pageSize: 100 }))),
+    ).rejects.toMatchObject({ code: 'SOURCE_BAD_RESPONSE', retry: 'retryable' });
+    // The next attempt, answered by the store, walks every customer.
+    const { ids } = await collect(wooAdapter(server).pages(pageRequest('customer', { pageSize: 100 })));
+    expect(ids).toEqual(server.store.ids('customer'));
+  });
+
   test('per_page is clamped to 100 (the fake answers 400 above it)', async () => {
     const server = await start({ customers: 450 });
     const { ids } = await collect(wooAdapter(server).pages(pageRequest('customer', { pageSize: 500 })));

@@ -28,7 +28,10 @@ import { itemId, type IdPosition } from './checkpoint.js';
  *    last reported (`X-WP-Total`); the window at the position is always asked,
  *    so records added mid-walk are still met. Each window is still checked
  *    for continuity when consumed, and discarded after a step-back.
- * 5. Done when a trusted window holds fewer raw items than requested, be it
+ * 5. A window that holds fewer raw items than requested while its own
+ *    `X-WP-Total` counts more beyond its start is a stale or broken answer (a
+ *    cache's empty page): a retryable SOURCE_BAD_RESPONSE, never the end.
+ * 6. Done when a trusted window holds fewer raw items than requested, be it
  *    speculative: trusted at its fetch time, it held every id above `lastId`
  *    that existed then, so every record present throughout the walk was met
  *    (fetching it again cost a request and a round trip at the end of every
@@ -116,10 +119,16 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
       const answer = await current.promise;
       const raw = answer.items;
       answered = true;
-      if (answer.total !== undefined) knownTotal = answer.total;
       windows.delete(position.offset);
       const ids = ascendingIds(raw, route);
       const { start, limit } = current;
+      if (answer.total !== undefined) {
+        // A short window is the end of the set: its own X-WP-Total must not promise more (a caching
+        // plugin's empty page with a stale total would otherwise end the walk early and lose records).
+        if (raw.length < limit && start + raw.length < answer.total)
+          throw shortWindow(route, start, raw.length, answer.total);
+        knownTotal = answer.total;
+      }
 
       const trusted = start === 0 || (ids.length > 0 && ids[0]! <= position.lastId);
       if (!trusted) {
@@ -140,6 +149,15 @@ export async function* walkById(options: IdWalkOptions): AsyncGenerator<IdWalkPa
   } finally {
     stop.abort(); // speculative requests still in flight
   }
+}
+
+function shortWindow(route: string, start: number, items: number, total: number) {
+  return sourceError({
+    kind: 'bad_response',
+    message:
+      `WooCommerce ${route}: ${items} items from offset ${start}, but X-WP-Total says ${total}; ` +
+      'a cache may be serving a stale page (the attempt is retried from its checkpoint)',
+  });
 }
 
 function ascendingIds(raw: unknown[], route: string): number[] {
