@@ -96,17 +96,25 @@ const NOTHING_WRITTEN: RecordDelta = { created: 0, updated: 0, unchanged: 0 };
 /** A batch before the last: one statement. */
 async function commitOne(prisma: PrismaClient, input: BatchInput): Promise<BatchOutcome> {
   const timer = new PhaseTimer();
-  // The statement adds its own records' outcome to the delta it is given.
-  const before = nextState(input, NOTHING_WRITTEN, undefined);
-  const row = await writeBatch(prisma, input, recordsParameter(input.records), input.records.length, before);
+  const { row, written, next } = await writeRecordsAndProgress(prisma, input, undefined);
   timer.mark('write');
+  return { state: next, figures: figuresOf(row), written, phases: timer.phases };
+}
+
+/**
+ * The batch's statement (commit-batch.sql) and the state after it: the
+ * statement adds its own records' outcome to the delta it is given, so it is
+ * sent the state before them, and what it wrote makes the state after.
+ */
+async function writeRecordsAndProgress(
+  db: PrismaClient | PrismaTx,
+  input: BatchInput,
+  deletion: DeletionOutcome | undefined,
+): Promise<{ row: WriteRow; written: RecordDelta; next: WalkState }> {
+  const before = nextState(input, NOTHING_WRITTEN, deletion);
+  const row = await writeBatch(db, input, recordsParameter(input.records), input.records.length, before);
   const written = recordDelta(input.records.length, row.created, row.updated);
-  return {
-    state: nextState(input, written, undefined),
-    figures: figuresOf(row),
-    written,
-    phases: timer.phases,
-  };
+  return { row, written, next: nextState(input, written, deletion) };
 }
 
 /**
@@ -128,12 +136,8 @@ async function commitFinal(prisma: PrismaClient, input: BatchInput): Promise<Bat
         deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
         timer.mark('deletions');
       }
-      // The statement adds its own records' outcome to the delta it is given.
-      const before = nextState(input, NOTHING_WRITTEN, deletion);
-      const row = await writeBatch(tx, input, recordsParameter(input.records), input.records.length, before);
+      const { row, written, next } = await writeRecordsAndProgress(tx, input, deletion);
       timer.mark('write');
-      const written = recordDelta(input.records.length, row.created, row.updated);
-      const next = nextState(input, written, deletion);
       await advanceSyncState(tx, input.target, next.metadata);
       timer.mark('state');
       return { state: next, figures: figuresOf(row), written, deletion, phases: timer.phases };
