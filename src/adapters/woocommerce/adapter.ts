@@ -136,11 +136,7 @@ export class WooCommerceAdapter implements SourceAdapter {
       resume?.walk === 'id' ? { offset: resume.offset, lastId: resume.lastId } : { offset: 0, lastId: 0 };
     const pages = walkById({
       fetchWindow: (offset, limit, s) =>
-        this.client.list(
-          route.path,
-          { ...route.filters, _fields: 'id', ...ID_ORDER, per_page: limit, offset },
-          s,
-        ),
+        this.client.list(route.path, { ...windowQuery(route, limit), _fields: 'id', offset }, s),
       route: route.path,
       pageItems: WOO_MAX_PER_PAGE - ID_OVERLAP,
       overlap: ID_OVERLAP,
