@@ -22,7 +22,7 @@ export interface EtaReading {
   /** Share of the items done when read (the first progress update at or past the mark). */
   mark: number;
   done: number;
-  /** The trigger's eta_seconds (whole seconds). */
+  /** The trigger's eta_seconds (tenths of a second since …_eta_tenths). */
   etaSeconds: number | null;
   /** What remains ÷ the trigger's speed_items_per_min, unrounded. */
   etaFromSpeed: number | null;

@@ -1,15 +1,9 @@
 import cliProgress from 'cli-progress';
 import { ErrorCodes, NotFoundError } from '../errors.js';
+import { formatEta } from '../format-duration.js';
 import type { Runtime } from '../runtime.js';
 import { sleep } from '../sleep.js';
 import { syncView, type SyncView } from '../sync/sync-view.js';
-
-function formatEta(seconds: number | null): string {
-  if (seconds === null) return '--';
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
-}
 
 /** The bar's tail: the ETA while fetching, otherwise the phase (a deletion scan has no ETA). */
 function tail(view: SyncView): string {

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { formatDuration } from '../format-duration.js';
+import { formatDuration, formatEta } from '../format-duration.js';
 import type { Logger } from '../logger.js';
 import type {
   BatchProgress,
@@ -124,11 +124,7 @@ export class JobReporter implements SyncObserver {
     this.loggedStep = reached;
     const speed =
       batch.speedItemsPerMin === null ? '' : ` · ${count.format(Math.round(batch.speedItemsPerMin))}/min`;
-    // The trigger rounds to whole seconds: 0 with items left means under one.
-    const eta =
-      batch.etaSeconds === null
-        ? ''
-        : ` · ETA ${batch.etaSeconds === 0 ? '<1s' : formatDuration(batch.etaSeconds)}`;
+    const eta = batch.etaSeconds === null ? '' : ` · ETA ${formatEta(batch.etaSeconds)}`;
     this.line(
       `batch ${batch.batchNumber}: ${count.format(batch.processed + batch.failed)} of ` +
         `${count.format(batch.total)} (${this.last.percent}%)${speed}${eta}`,

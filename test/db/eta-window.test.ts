@@ -195,10 +195,9 @@ async function etaTruth(flow: ReturnType<typeof pageFlow>, total: number) {
 }
 
 /**
- * eta_seconds is whole seconds (the seed's column): at 75 % of a six-second
- * sync, 1.75 s remain and the nearest figure is 2 s. The trigger's own figure
- * (what remains ÷ its speed) is held to ±10 %; eta_seconds to ±10 % plus
- * the half second of its rounding.
+ * Both the trigger's speed (what remains ÷ its speed) and eta_seconds itself (tenths of a
+ * second since …_eta_tenths) within ±10 % of what really remained: at 75 % of a six-second
+ * sync about 1.5 s remain, so whole seconds could not be.
  */
 function expectTruthful(readings: Awaited<ReturnType<typeof etaTruth>>): void {
   expect(readings.map((r) => r.share)).toEqual([0.25, 0.5, 0.75]);
@@ -206,9 +205,10 @@ function expectTruthful(readings: Awaited<ReturnType<typeof etaTruth>>): void {
     expect(Math.abs(r.fromSpeed - r.remaining) / r.remaining, `at ${r.share * 100} %`).toBeLessThanOrEqual(
       0.1,
     );
-    expect(Math.abs(r.eta - r.remaining), `at ${r.share * 100} %`).toBeLessThanOrEqual(
-      0.1 * r.remaining + 0.5,
-    );
+    expect(
+      Math.abs(r.eta - r.remaining) / r.remaining,
+      `eta_seconds at ${r.share * 100} %`,
+    ).toBeLessThanOrEqual(0.1);
   }
 }
 

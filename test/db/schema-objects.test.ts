@@ -96,7 +96,7 @@ describe('columns', () => {
       ['processed_count', 'integer', false, '0'],
       ['failed_count', 'integer', false, '0'],
       ['speed_items_per_min', 'numeric', true, null],
-      ['eta_seconds', 'integer', true, null],
+      ['eta_seconds', 'double precision', true, null], // tenths of a second (…_eta_tenths, issue 7)
       ['elapsed_seconds', 'integer', true, null],
       ['started_at', 'timestamp with time zone', false, NOW],
       ['updated_at', 'timestamp with time zone', false, NOW],

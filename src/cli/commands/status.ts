@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ErrorCodes, NotFoundError } from '../../errors.js';
+import { formatDuration, formatEta } from '../../format-duration.js';
 import { LIVE_STATUSES } from '../../sync/sync-lifecycle.js';
 import { syncView, type SyncView } from '../../sync/sync-view.js';
 import { printResult } from '../output.js';
@@ -11,19 +12,12 @@ function time(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 }
 
-function duration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
-}
-
 /** One sync per line: times always; ETA only while fetching (never for a finished sync). */
 function line(v: SyncView): string {
   const progress = `${v.processedCount + v.failedCount}/${v.totalItems}`;
   const when = v.endedAt
-    ? `started ${time(v.startedAt)}, ended ${time(v.endedAt)} (${duration((Date.parse(v.endedAt) - Date.parse(v.startedAt)) / 1000)})`
-    : `started ${time(v.startedAt)}, ${v.phase}${v.etaSeconds === null ? '' : `, ETA ${duration(v.etaSeconds)}`}`;
+    ? `started ${time(v.startedAt)}, ended ${time(v.endedAt)} (${formatDuration((Date.parse(v.endedAt) - Date.parse(v.startedAt)) / 1000)})`
+    : `started ${time(v.startedAt)}, ${v.phase}${v.etaSeconds === null ? '' : `, ETA ${formatEta(v.etaSeconds)}`}`;
   return `${v.syncId}  ${v.status.padEnd(21)} ${(v.entityType ?? '-').padEnd(9)} ${progress.padStart(11)}  ${when}`;
 }
 
