@@ -49,6 +49,8 @@ export interface BatchInput {
   final: boolean;
   /** Full scans only, on the final batch: every id the source has now. */
   sourceIds?: string[];
+  /** With `sourceIds`: the live mirror's ids read when the walk started (else read in the transaction). */
+  liveIds?: readonly string[];
   /** Share of the live mirror a deletion scan may mark deleted. */
   deleteGuard: number;
 }
@@ -118,8 +120,9 @@ async function writeRecordsAndProgress(
 }
 
 /**
- * The last batch, in one interactive transaction: the deletion diff (read the
- * live mirror, mark what the source no longer has), then the same statement as
+ * The last batch, in one interactive transaction: the deletion diff (the live
+ * mirror as the walk started, `liveIds`, or read here; mark what the source no
+ * longer has), then the same statement as
  * every batch (records, progress + log row), then the sync state. The diff
  * runs before this batch's records are written: they are all in the source,
  * so the diff has nothing to say of them, and a record of this batch that an
@@ -133,7 +136,7 @@ async function commitFinal(prisma: PrismaClient, input: BatchInput): Promise<Bat
       timer.mark('begin');
       let deletion: DeletionOutcome | undefined;
       if (input.sourceIds) {
-        deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard);
+        deletion = await applyDeletions(tx, input.target, input.sourceIds, input.deleteGuard, input.liveIds);
         timer.mark('deletions');
       }
       const { row, written, next } = await writeRecordsAndProgress(tx, input, deletion);

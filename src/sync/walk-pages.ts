@@ -4,6 +4,7 @@ import { ErrorCodes, SyncWorkerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchTarget } from './batch-writer.js';
 import { commitBatch, type BatchOutcome, type WalkState } from './commit-batch.js';
+import { LiveIdsAtStart } from './deletion-scan.js';
 import { mapPage } from './map-page.js';
 import { markPhase } from './sync-lifecycle.js';
 import { ReadyPages } from './ready-pages.js';
@@ -60,6 +61,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
     resumed: meta.checkpoint != null,
     alwaysScan: options.idScan === 'always',
   });
+  const liveIds = mode === 'full' ? new LiveIdsAtStart(options.prisma, target) : undefined;
 
   const report = (outcome: BatchOutcome): void => {
     state = outcome.state;
@@ -108,6 +110,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
       await yieldToIo(); // replies in flight (grants, answers) before the statement is built
       const { page, maxSeen } = batch.last;
       let sourceIds: string[] | undefined;
+      let live: string[] | undefined;
       let idsFrom: 'walk' | 'scan' | undefined;
       if (page.done && mode === 'full') {
         idsFrom = walkIds.sourceOf(page);
@@ -117,6 +120,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
           observer.onPhase('deletion scan');
         }
         sourceIds = await walkIds.idsFor(page);
+        live = await liveIds?.ids();
       }
       if (page.done) {
         observer.onPhase('finishing', sourceIds ? { ids: sourceIds.length, from: idsFrom! } : undefined);
@@ -132,6 +136,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkState> {
           maxSeen,
           final: page.done,
           ...(sourceIds ? { sourceIds } : {}),
+          ...(live ? { liveIds: live } : {}),
           deleteGuard: options.deleteGuard,
         }),
       );
